@@ -1,0 +1,14 @@
+import fs from 'node:fs';
+
+/** Read from package.json next to the build, so `npm version` is the single source. */
+function readVersion(): string {
+  for (const rel of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'xen-pm-exporter' && pkg.version) return pkg.version;
+    } catch { /* try the next layout (bundle vs dist) */ }
+  }
+  return '0.0.0-unknown';
+}
+
+export const VERSION = readVersion();

@@ -1,0 +1,106 @@
+import type { Snapshot } from '../probe/snapshot.js';
+import { classifyPlatform } from './classify-platform.js';
+import { diagnoseKernelPstates } from './kernel-pstates.js';
+import { diagnoseXenPstates } from './xen-pstates.js';
+import { diagnoseCstates } from './cstates.js';
+import { diagnoseProbe } from './probe-findings.js';
+import { finding } from './finding.js';
+import type { Controller, Finding, Handoff, Report, Status } from './report.js';
+import { SEVERITY_RANK } from './report.js';
+import { CATALOG } from './catalog.js';
+import { turboEntryKhz } from './turbo-entry.js';
+
+const KIND_WORDS = { 'xen-dom0': 'Xen dom0', 'xen-guest': 'Xen guest', 'vm-guest': 'VM guest', 'bare-metal': 'bare metal', unknown: 'unknown platform' } as const;
+
+/** A pure function: what was probed (plus optional extra findings, e.g. from probe history) → the report. */
+export function diagnose(s: Snapshot, extra: Finding[] = []): Report {
+  const platform = classifyPlatform(s);
+  const findings: Finding[] = [];
+  let controller: Controller = 'unknown';
+  let handoff: Handoff = 'not-applicable';
+  let driver: string | null = null;
+  let governor: string | null = null;
+  let tableKhz: number[] = [];
+  let maxKhz: number | null = null;
+  let minKhz: number | null = null;
+  let rows: Report['cpus'] = [];
+  let tools = null;
+
+  const kernel = diagnoseKernelPstates(s);
+  const hasPolicies = s.cpufreq.policies.length > 0;
+  if (platform.kind === 'xen-dom0') {
+    const xen = diagnoseXenPstates(s);
+    tools = xen.tools;
+    ({ controller, handoff, driver, governor, tableKhz, maxKhz, minKhz, rows } = xen);
+    findings.push(...xen.findings, ...diagnoseCstates(s, true));
+    // A PVH dom0 may still show Linux policies; Xen's view wins, the kernel's is kept per CPU.
+    if (!rows.length && hasPolicies) rows = kernel.rows;
+  } else {
+    handoff = 'not-applicable';
+    if (hasPolicies) {
+      controller = 'kernel';
+      ({ driver, governor, tableKhz, maxKhz, minKhz, rows } = kernel);
+      findings.push(...kernel.findings);
+    } else if (platform.kind === 'bare-metal') {
+      controller = 'none';
+      const log = s.kernelLog.lines.filter((l) => /intel_pstate|amd[-_]pstate|acpi-cpufreq|cpufreq/i.test(l.message)).map((l) => l.raw.trim());
+      findings.push(finding('NO_CPUFREQ_DRIVER', 'No cpufreq driver is bound on this bare-metal host: the kernel does not scale CPU frequency.',
+        [s.cpufreq.globals.present ? '/sys/devices/system/cpu/cpufreq has no policy' : '/sys/devices/system/cpu/cpufreq does not exist', ...log.slice(0, 10)]));
+    } else if (platform.kind === 'vm-guest' || platform.kind === 'xen-guest') {
+      controller = 'unknown';
+      findings.push(finding('FREQUENCY_NOT_OBSERVABLE', `This is a ${platform.kind === 'xen-guest' ? 'Xen guest (domU)' : `virtual machine (${platform.hypervisor ?? 'unknown hypervisor'})`}: CPU frequency belongs to the host and is not visible here.`,
+        [...platform.evidence, s.cpufreq.globals.present ? '/sys/devices/system/cpu/cpufreq has no policy' : 'no /sys/devices/system/cpu/cpufreq']));
+    }
+    if (platform.kind !== 'unknown') findings.push(...diagnoseCstates(s, false));
+  }
+  findings.push(...diagnoseProbe(s, platform.kind, tools), ...extra);
+  findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.id.localeCompare(b.id));
+
+  const worst = findings.reduce((m, f) => Math.max(m, SEVERITY_RANK[f.severity]), -1);
+  let status: Status = worst >= 2 ? 'critical' : worst === 1 ? 'warning' : 'ok';
+  const unknownCore = platform.kind === 'unknown' || (platform.kind === 'xen-dom0' && handoff === 'unknown' && controller === 'unknown');
+  if (status === 'ok' && unknownCore) status = 'unknown';
+
+  return {
+    schemaVersion: 1,
+    status,
+    verdict: verdictLine(status, platform.kind, controller, handoff, driver, findings),
+    generatedAt: s.takenAt,
+    platform: { kind: platform.kind, hypervisor: platform.hypervisor, xenVersion: platform.xenVersion, guestType: platform.guestType, evidence: platform.evidence },
+    pstates: {
+      controller, handoff, driver, governor,
+      frequenciesHz: tableKhz.map((k) => k * 1000),
+      maxHz: maxKhz === null ? null : maxKhz * 1000,
+      minHz: minKhz === null ? null : minKhz * 1000,
+      turboEntryHz: turboEntryKhz(tableKhz) === null ? null : turboEntryKhz(tableKhz)! * 1000,
+    },
+    cpus: rows,
+    findings,
+    sources: sourcesOf(s),
+  };
+}
+
+function verdictLine(status: Status, kind: keyof typeof KIND_WORDS, controller: Controller, handoff: Handoff, driver: string | null, findings: Finding[]): string {
+  const head = `${status.toUpperCase()}: ${KIND_WORDS[kind]}`;
+  const top = findings.find((f) => f.severity !== 'info') ?? findings[0];
+  if (status === 'ok' || status === 'unknown') {
+    const who = controller === 'xen' ? `Xen scales frequency${driver ? ` (${driver})` : ''}${handoff === 'yes' ? ', P-state hand-off done' : ''}`
+      : controller === 'kernel' ? `the kernel scales frequency${driver ? ` (${driver})` : ''}`
+      : controller === 'none' ? 'nothing scales frequency'
+      : status === 'unknown' ? 'who scales frequency is unknown' : '';
+    const note = top ? `${who ? '; ' : ''}${top.summary}` : '';
+    return `${head} — ${who}${note}`.replace(/ — $/, '');
+  }
+  return `${head} — ${top ? `${top.id}: ${top.summary}` : CATALOG.PROBE_FAILED.title}`;
+}
+
+function sourcesOf(s: Snapshot): Report['sources'] {
+  const out: Report['sources'] = [];
+  out.push({ source: 'sysfs', ok: s.cpus.cpus.length > 0, detail: `${s.cpus.cpus.length} CPU(s), ${s.cpufreq.policies.length} cpufreq policy(ies), ${s.cpuidle.cpus.length} CPU(s) with cpuidle` });
+  out.push({ source: 'kernel-log', ok: s.kernelLog.available, detail: s.kernelLog.available ? `${s.kernelLog.origin}: ${s.kernelLog.lines.length} relevant line(s)` : s.kernelLog.error ?? 'not available' });
+  out.push({ source: 'acpi-tables', ok: !!s.acpi.readable, detail: s.acpi.readable ? `${s.acpi.tables.length} table(s) scanned` : s.acpi.reason ?? 'not available' });
+  for (const c of Object.values(s.xen.commands)) {
+    out.push({ source: c.name, ok: c.available && !c.timedOut && !c.signal, detail: c.available ? `${c.origin}: exit ${c.exitCode ?? '-'}${c.error ? `, ${c.error}` : ''}` : c.error ?? 'not available' });
+  }
+  return out;
+}

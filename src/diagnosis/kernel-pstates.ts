@@ -1,0 +1,129 @@
+import type { CpufreqPolicy, Snapshot } from '../probe/snapshot.js';
+import { formatCpuList } from '../probe/parse-sysfs-values.js';
+import type { CpuRow, Finding } from './report.js';
+import { finding, mhz, mostCommon } from './finding.js';
+import { turboEntryKhz } from './turbo-entry.js';
+
+/** Drivers that pick frequencies themselves: their `powersave` is the normal, dynamic policy. */
+const SETPOLICY_DRIVERS = new Set(['intel_pstate', 'amd-pstate-epp']);
+/** Above this a kHz reading is not a CPU frequency (10 GHz). */
+export const MAX_CPU_KHZ = 10_000_000;
+
+function cpusOf(p: CpufreqPolicy): number[] {
+  return p.relatedCpus ?? p.affectedCpus ?? [];
+}
+
+function where(p: CpufreqPolicy): string {
+  const c = cpusOf(p);
+  return `${p.name}${c.length ? ` (CPUs ${formatCpuList(c)})` : ''}`;
+}
+
+/** Group policies by an identical message so 256 CPUs give one evidence line, not 256. */
+function grouped(items: Array<{ p: CpufreqPolicy; text: string }>): string[] {
+  const by = new Map<string, number[]>();
+  for (const { p, text } of items) by.set(text, [...(by.get(text) ?? []), ...cpusOf(p)]);
+  return [...by].map(([text, cpus]) => `CPUs ${formatCpuList(cpus) || '?'}: ${text}`);
+}
+
+export interface KernelPstateView {
+  driver: string | null;
+  governor: string | null;
+  tableKhz: number[];
+  maxKhz: number | null;
+  minKhz: number | null;
+  rows: CpuRow[];
+  findings: Finding[];
+}
+
+/** The Linux cpufreq view: bare metal, ordinary VMs, and the rare PVH dom0 that still has policies. */
+export function diagnoseKernelPstates(s: Snapshot): KernelPstateView {
+  const policies = s.cpufreq.policies;
+  const g = s.cpufreq.globals;
+  const findings: Finding[] = [];
+  const table = new Set<number>();
+  for (const p of policies) {
+    for (const f of [...(p.availableFrequenciesKhz ?? []), ...(p.boostFrequenciesKhz ?? [])]) if (f <= MAX_CPU_KHZ) table.add(f);
+  }
+  const maxes = policies.map((p) => p.cpuinfoMaxKhz).filter((v): v is number => v !== null && v <= MAX_CPU_KHZ);
+  const mins = policies.map((p) => p.cpuinfoMinKhz).filter((v): v is number => v !== null && v <= MAX_CPU_KHZ);
+
+  const capped: Array<{ p: CpufreqPolicy; text: string }> = [];
+  const pinned: Array<{ p: CpufreqPolicy; text: string }> = [];
+  const implausible: string[] = [];
+  const turboOff = g.intelPstate?.noTurbo === true || g.boost === false;
+  for (const p of policies) {
+    const hwMax = p.cpuinfoMaxKhz;
+    const hwMin = p.cpuinfoMinKhz;
+    for (const [name, v] of [['scaling_cur_freq', p.scalingCurKhz], ['cpuinfo_cur_freq', p.cpuinfoCurKhz], ['cpuinfo_avg_freq', p.cpuinfoAvgKhz], ['cpuinfo_max_freq', hwMax]] as const) {
+      // Above scaling_max is turbo, not an error; only physically absurd values are implausible.
+      if (v !== null && (v > MAX_CPU_KHZ || (hwMax !== null && name !== 'cpuinfo_max_freq' && v > hwMax * 2))) {
+        implausible.push(`${where(p)} ${name} = ${v} kHz`);
+      }
+    }
+    if (hwMax === null || hwMax > MAX_CPU_KHZ) continue;
+    const setpolicy = SETPOLICY_DRIVERS.has(p.driver ?? '');
+    const pinnedLow =
+      (p.governor === 'powersave' && !setpolicy) ||
+      (p.governor === 'userspace' && p.setspeedKhz !== null && hwMin !== null && p.setspeedKhz <= hwMin) ||
+      (p.scalingMaxKhz !== null && hwMin !== null && hwMax > hwMin && p.scalingMaxKhz <= hwMin);
+    if (pinnedLow) {
+      pinned.push({ p, text: `governor ${p.governor ?? '?'} (${p.driver ?? 'no driver'}), scaling_max_freq ${mhz(p.scalingMaxKhz)}${p.setspeedKhz !== null ? `, scaling_setspeed ${mhz(p.setspeedKhz)}` : ''}, hardware ${mhz(hwMin)}–${mhz(hwMax)}` });
+    }
+    if (p.biosLimitKhz !== null && p.biosLimitKhz < hwMax) {
+      capped.push({ p, text: `bios_limit ${mhz(p.biosLimitKhz)} < cpuinfo_max_freq ${mhz(hwMax)} (firmware _PPC limit)` });
+    } else if (p.scalingMaxKhz !== null && p.scalingMaxKhz < hwMax && !pinnedLow) {
+      // With turbo off, scaling_max drops to the non-turbo maximum by design.
+      const nonTurbo = p.baseFrequencyKhz ?? (turboEntryKhz(p.availableFrequenciesKhz) !== null ? [...p.availableFrequenciesKhz!].sort((a, b) => b - a)[1]! : null);
+      if (!(turboOff && (nonTurbo === null || p.scalingMaxKhz >= nonTurbo))) {
+        capped.push({ p, text: `scaling_max_freq ${mhz(p.scalingMaxKhz)} < cpuinfo_max_freq ${mhz(hwMax)}` });
+      }
+    }
+  }
+  const maxPct = g.intelPstate?.maxPerfPct;
+  if (maxPct !== null && maxPct !== undefined && maxPct < 100) {
+    findings.push(finding('PSTATES_CAPPED', `intel_pstate limits every CPU to ${maxPct}% of its maximum performance.`, [`/sys/devices/system/cpu/intel_pstate/max_perf_pct = ${maxPct}`]));
+  }
+  if (capped.length) {
+    const n = capped.reduce((a, c) => a + cpusOf(c.p).length, 0);
+    findings.push(finding('PSTATES_CAPPED', `${n || capped.length} CPU(s) cannot reach their hardware maximum frequency.`, grouped(capped)));
+  }
+  if (pinned.length) {
+    const n = pinned.reduce((a, c) => a + cpusOf(c.p).length, 0);
+    findings.push(finding('GOVERNOR_PINNED_LOW', `${n || pinned.length} CPU(s) are held at their lowest frequency.`, grouped(pinned)));
+  }
+  if (implausible.length) findings.push(finding('IMPLAUSIBLE_READING', 'Frequency readings outside physical bounds were ignored.', implausible));
+
+  const ip = g.intelPstate;
+  if (ip?.noTurbo === true && (ip.turboPct === null || ip.turboPct > 0)) {
+    findings.push(finding('TURBO_DISABLED', 'Turbo is switched off in intel_pstate.', [`/sys/devices/system/cpu/intel_pstate/no_turbo = 1${ip.turboPct !== null ? ` (turbo_pct = ${ip.turboPct})` : ''}`]));
+  } else if (g.boost === false) {
+    findings.push(finding('TURBO_DISABLED', 'Boost is switched off for all CPUs.', ['/sys/devices/system/cpu/cpufreq/boost = 0']));
+  } else {
+    const off = policies.filter((p) => p.boost === false);
+    if (off.length) findings.push(finding('TURBO_DISABLED', `Boost is switched off on ${off.length} policy(ies).`, off.map((p) => `${where(p)}: boost = 0`)));
+  }
+
+  const rows: CpuRow[] = [];
+  for (const c of s.cpus.cpus) {
+    const p = policies.find((x) => x.name === c.policy);
+    if (!p) continue;
+    const ok = (v: number | null) => (v !== null && v <= MAX_CPU_KHZ ? v * 1000 : null);
+    rows.push({
+      cpu: c.cpu, online: c.online, source: 'kernel',
+      curHz: ok(p.cpuinfoAvgKhz ?? p.scalingCurKhz ?? p.cpuinfoCurKhz),
+      minHz: ok(p.cpuinfoMinKhz), maxHz: ok(p.cpuinfoMaxKhz),
+      scalingMinHz: ok(p.scalingMinKhz), scalingMaxHz: ok(p.scalingMaxKhz),
+      governor: p.governor, driver: p.driver, usablePStates: null,
+      totalPStates: p.availableFrequenciesKhz?.length ?? null, busyRatio: null,
+    });
+  }
+  return {
+    driver: mostCommon(policies.map((p) => p.driver)),
+    governor: mostCommon(policies.map((p) => p.governor)),
+    tableKhz: [...table].sort((a, b) => b - a),
+    maxKhz: maxes.length ? Math.max(...maxes, ...table) : table.size ? Math.max(...table) : null,
+    minKhz: mins.length ? Math.min(...mins) : table.size ? Math.min(...table) : null,
+    rows,
+    findings,
+  };
+}

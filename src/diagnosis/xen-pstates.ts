@@ -1,0 +1,306 @@
+import type { Snapshot } from '../probe/snapshot.js';
+import { formatCpuList } from '../probe/parse-sysfs-values.js';
+import type { XenCpufreqPara } from '../xenpm/parse-cpufreq-para.js';
+import { cpufreqDisabledByOption, parseXenCommandLine, type XenPmOptions } from '../xenpm/xen-command-line.js';
+import type { Controller, CpuRow, Finding, Handoff } from './report.js';
+import { finding, mhz, mostCommon } from './finding.js';
+import { turboEntryKhz } from './turbo-entry.js';
+import { xenpmMessages, xenpmStatus, type XenpmStatus } from './xen-tool-state.js';
+import { MAX_CPU_KHZ } from './kernel-pstates.js';
+
+export interface XenPstateView {
+  controller: Controller;
+  handoff: Handoff;
+  driver: string | null;
+  governor: string | null;
+  tableKhz: number[];
+  maxKhz: number | null;
+  minKhz: number | null;
+  rows: CpuRow[];
+  findings: Finding[];
+  tools: XenpmStatus;
+}
+
+/** Physical CPU online state as Xen and dom0 report it; missing = unknown. */
+function physicalOnline(s: Snapshot): Map<number, boolean | null> {
+  const m = new Map<number, boolean | null>();
+  for (const c of s.dom0.physicalCpus ?? []) m.set(c.cpu, c.online);
+  const topo = s.xen.topology?.cpus ?? [];
+  if (topo.length) {
+    // Xen leaves offline CPUs (invalid core id) out of get-cpu-topology.
+    const listed = new Set(topo.map((t) => t.cpu));
+    const max = Math.max(...listed, (s.xen.xlInfo?.maxCpuId ?? -1));
+    for (let i = 0; i <= max; i++) if (m.get(i) === undefined || m.get(i) === null) m.set(i, listed.has(i));
+  }
+  return m;
+}
+
+function xenOptions(s: Snapshot): { opts: XenPmOptions | null; source: string | null } {
+  const line = s.xen.xlInfo?.xenCommandline ?? s.xen.xlDmesg?.commandLine ?? null;
+  if (line === null) return { opts: null, source: null };
+  return { opts: parseXenCommandLine(line), source: s.xen.xlInfo?.xenCommandline != null ? 'xl info xen_commandline' : 'xl dmesg Command line' };
+}
+
+function logLines(s: Snapshot, re: RegExp): string[] {
+  return s.kernelLog.lines.filter((l) => re.test(l.message)).map((l) => l.raw.trim());
+}
+
+/** ACPI CPU ids that xen_acpi_processor reported Hypervisor errors for. */
+function uploadErrors(s: Snapshot): { lines: string[]; acpiIds: Set<number> } {
+  const lines = logLines(s, /(?:xen[-_]acpi[-_]processor|cpufreq-xen|xen-processor-thru|processor-passthrough-xen).*(?:Hypervisor error|missing some P-state data|upload failed|Failed to (?:send|push))/i);
+  const acpiIds = new Set<number>();
+  for (const l of lines) {
+    const m = /(?:ACPI CPU|ACPI ID:?)\s*(\d+)/.exec(l);
+    if (m) acpiIds.add(Number(m[1]));
+  }
+  return { lines, acpiIds };
+}
+
+function evidenceOfModule(s: Snapshot): string[] {
+  const d = s.dom0;
+  const ev: string[] = [];
+  if (d.moduleInSysfs === false) ev.push('/sys/module/xen_acpi_processor does not exist (module not loaded)');
+  if (d.moduleInSysfs === true) ev.push(`/sys/module/xen_acpi_processor exists${d.moduleInitstate ? ` (initstate ${d.moduleInitstate})` : ' (built in)'}`);
+  if (d.moduleOff === true) ev.push('/sys/module/xen_acpi_processor/parameters/off = 1 (hypercalls inhibited)');
+  for (const t of d.blacklistTokens) ev.push(`kernel command line: ${t}`);
+  ev.push(...logLines(s, /Failed to insert module 'xen_acpi_processor'|could not insert 'xen_acpi_processor'/));
+  return ev;
+}
+
+/** Proof that the firmware has no usable P-states, or null. */
+function firmwareWithoutPstates(s: Snapshot, errorLines: string[], onlineFailed: number): string[] | null {
+  const a = s.acpi;
+  const ev: string[] = [];
+  if (a.readable && a.tables.length && a.objects._PSS.length === 0 && a.objects._CPC.length === 0) {
+    ev.push(`no _PSS or _CPC object in the ACPI tables (${a.tables.join(', ')}): the firmware publishes no P-states`);
+  }
+  const nodev = logLines(s, /(?:Failed to insert module|could not insert) 'xen_acpi_processor'.*No such device/);
+  if (nodev.length && s.dom0.blacklistTokens.length === 0) {
+    ev.push(...nodev, 'xen_acpi_processor refuses to load with ENODEV when a CPU has no _PCT/_PSS');
+  }
+  const rejected = errorLines.filter((l) => /_PXX.*Hypervisor error \(-19\)/.test(l));
+  if (rejected.length && rejected.length >= onlineFailed && onlineFailed > 0) {
+    ev.push(...rejected, 'Xen rejected the uploaded P-state data with -19 (ENODEV): its cpufreq driver cannot use this firmware\'s _PCT/_PSS');
+  }
+  return ev.length ? ev : null;
+}
+
+/**
+ * Xen's side of frequency scaling on a dom0: did the ACPI P-state hand-off happen, who drives
+ * frequency, and what holds it back. Every signal is used together; a missing signal makes the
+ * answer "unknown", never "missing".
+ */
+export function diagnoseXenPstates(s: Snapshot): XenPstateView {
+  const tools = xenpmStatus(s);
+  const msgs = xenpmMessages(s);
+  const para = s.xen.para;
+  const blocks: XenCpufreqPara[] = para?.cpus ?? [];
+  const findings: Finding[] = [];
+  const online = physicalOnline(s);
+  const { opts, source: optsSource } = xenOptions(s);
+  const hwpLog = s.xen.xlDmesg?.hwpInUse ? 'xl dmesg: HWP: Using HWP for cpufreq' : null;
+  const upload = uploadErrors(s);
+  const uploadingLine = logLines(s, /xen_acpi_processor: Uploading Xen processor PM info/)[0] ?? null;
+
+  let handoff: Handoff = 'unknown';
+  let controller: Controller = 'unknown';
+
+  // 1. Deliberately unmanaged: cpufreq=none / dom0-kernel, or Xen itself saying so.
+  const notEnabled = msgs.find((m) => m.kind === 'cpufreq-not-enabled');
+  const bothDisabled = msgs.find((m) => m.kind === 'both-disabled');
+  const optDisabled = opts && cpufreqDisabledByOption(opts);
+  const pxFlagOff = s.platform.startFlagPmPx === false && s.platform.guestType === 'PV';
+  if (!blocks.length && (notEnabled || bothDisabled || optDisabled || pxFlagOff)) {
+    const ev: string[] = [];
+    if (notEnabled) ev.push(`xenpm get-cpufreq-para: ${notEnabled.line}`);
+    if (bothDisabled) ev.push(`xenpm: ${bothDisabled.line}`);
+    if (opts?.cpufreqRaw !== null && opts) ev.push(`${optsSource}: ${opts.tokens.filter((t) => t.startsWith('cpufreq')).join(' ')}`);
+    if (pxFlagOff) ev.push('/sys/hypervisor/start_flags/unknown09 = 0 (Xen does not ask dom0 for P-state data)');
+    if (uploadingLine) ev.push(`dom0 still uploads: ${uploadingLine}`);
+    const dom0Kernel = opts?.cpufreqModes.includes('dom0-kernel') ?? false;
+    if (optDisabled || !opts || !notEnabled || /^4\.(?:[0-9]|1\d|20)(?:\D|$)/.test(s.xen.xlInfo?.xenVersion ?? s.platform.xenVersionSysfs ?? '')) {
+      findings.push(finding('XEN_CPUFREQ_DISABLED', dom0Kernel
+        ? 'Xen was booted with cpufreq=dom0-kernel: Xen does not scale frequency, and current dom0 kernels do not either.'
+        : 'Xen was booted not to manage CPU frequency (cpufreq=none or equivalent): CPUs run at whatever the firmware set.', ev));
+    } else {
+      // Xen ≥ 4.21 also says "not enabled" when no cpufreq driver could register despite cpufreq=xen.
+      findings.push(finding('FIRMWARE_NO_PSTATES', 'Xen reports cpufreq as not enabled although its command line asks for it: no Xen cpufreq driver could register on this CPU/firmware.', ev));
+    }
+    handoff = 'not-applicable';
+    controller = dom0Kernel ? 'kernel' : 'none';
+  }
+
+  // 2. Per-CPU answers from get-cpufreq-para.
+  const failedCpus = [...new Set(msgs.filter((m) => m.kind === 'cpu-failed' && /cpufreq parameter/i.test(m.what)).map((m) => (m as { cpu: number }).cpu))];
+  const withData = new Set(blocks.map((b) => b.cpu));
+  const failedOnline = failedCpus.filter((c) => !withData.has(c) && online.get(c) === true);
+  const failedUnknown = failedCpus.filter((c) => !withData.has(c) && (online.get(c) === undefined || online.get(c) === null));
+  const failedOffline = failedCpus.filter((c) => !withData.has(c) && online.get(c) === false);
+  const failLine = (cpus: number[]) => `xenpm get-cpufreq-para: [CPU${cpus[0]}] failed to get cpufreq parameter${cpus.length > 1 ? ` (and for CPUs ${formatCpuList(cpus.slice(1))})` : ''}`;
+
+  if (handoff === 'unknown' && blocks.length) {
+    handoff = 'yes';
+    controller = 'xen';
+    if (failedOnline.length) {
+      findings.push(finding('XEN_PSTATE_HANDOFF_PARTIAL', `Xen has P-state data for ${withData.size} CPU(s) but not for online CPU(s) ${formatCpuList(failedOnline)}.`,
+        [failLine(failedOnline), `CPUs with data: ${formatCpuList([...withData])}`, ...upload.lines]));
+    } else if (failedUnknown.length) {
+      const oddOnly = failedUnknown.every((c) => c % 2 === 1) && [...withData].every((c) => c % 2 === 0);
+      findings.push(finding('XEN_PSTATE_HANDOFF_PARTIAL',
+        `Xen has no P-state data for CPU(s) ${formatCpuList(failedUnknown)}; Xen answers this way for offline CPUs${oddOnly ? ' (odd ids only: SMT siblings switched off, which is normal)' : ''}, and their online state is unknown here.`,
+        [failLine(failedUnknown), `CPUs with data: ${formatCpuList([...withData])}`], { severity: 'info' }));
+    }
+  } else if (handoff === 'unknown' && failedCpus.length && failedCpus.length === failedOffline.length) {
+    // Only offline CPUs failed and nothing else answered: nothing to conclude.
+  } else if (handoff === 'unknown' && failedCpus.length) {
+    // 3. Xen answered, and had no data for any CPU: the hand-off did not happen.
+    handoff = 'no';
+    controller = 'none';
+    const onlineFailCount = failedOnline.length || failedCpus.length - failedOffline.length;
+    const firmware = firmwareWithoutPstates(s, upload.lines, onlineFailCount);
+    const base = [failLine(failedCpus.filter((c) => online.get(c) !== false))];
+    if (hwpLog) base.push(`${hwpLog} — yet no CPU has a Xen cpufreq policy: HWP also needs dom0's _PSS upload`);
+    if (firmware) {
+      findings.push(finding('FIRMWARE_NO_PSTATES', 'The firmware exposes no usable ACPI P-states: Xen has no P-state data and cannot scale CPU frequency.', [...base, ...firmware]));
+      if (s.dom0.moduleInSysfs === false) {
+        findings.push(finding('XEN_ACPI_PROCESSOR_NOT_LOADED', 'xen_acpi_processor is not loaded; it refuses to load when the firmware has no P-states.', evidenceOfModule(s), { severity: 'info' }));
+      }
+    } else {
+      const modEv = evidenceOfModule(s);
+      let why = 'the cause is not visible here';
+      if (s.dom0.moduleOff === true) why = 'xen_acpi_processor is loaded with off=1, so it never makes the hypercalls';
+      else if (s.dom0.blacklistTokens.length) why = 'xen_acpi_processor is blacklisted on the dom0 kernel command line';
+      else if (s.dom0.moduleInSysfs === false) why = 'the dom0 driver that uploads them, xen_acpi_processor, is not loaded';
+      else if (s.dom0.moduleInSysfs === true) why = s.platform.guestType === 'PVH'
+        ? 'xen_acpi_processor is loaded but a PVH dom0 kernel without the PVH upload patches cannot match ACPI processors to Xen CPUs'
+        : 'xen_acpi_processor is loaded but uploaded nothing Xen kept';
+      else if (hwpLog) why = 'HWP was selected but no CPU got a cpufreq policy';
+      findings.push(finding('XEN_PSTATE_HANDOFF_MISSING', `Xen has no ACPI P-state data for its online CPUs: ${why}. Xen never uses the fastest P-states.`,
+        [...base, ...modEv, ...(uploadingLine ? [uploadingLine] : []), ...upload.lines,
+          ...(opts && optsSource ? [`${optsSource}: cpufreq=${opts.cpufreqRaw ?? '(default: xen)'}`] : [])]));
+      if (s.dom0.moduleInSysfs === false) {
+        findings.push(finding('XEN_ACPI_PROCESSOR_NOT_LOADED', 'xen_acpi_processor is not loaded in dom0, so ACPI P-state and C-state data never reach Xen.', modEv, { severity: 'critical' }));
+      }
+    }
+  } else if (handoff === 'unknown') {
+    // 4. get-cpufreq-para said nothing usable: decide from the other signals, or stay unknown.
+    const statesBlocks = s.xen.states?.cpus ?? [];
+    const hwpStates = msgs.find((m) => m.kind === 'pstate-info-unsupported');
+    if (statesBlocks.length) {
+      handoff = 'yes';
+      controller = 'xen';
+    } else if (hwpStates) {
+      controller = 'xen';
+    } else if (s.dom0.moduleInSysfs === false && (tools.state !== 'answered' || !para)) {
+      const evm = evidenceOfModule(s);
+      const pxWanted = s.platform.startFlagPmPx === true ? ['/sys/hypervisor/start_flags/unknown09 = 1 (Xen expects P-state data from dom0)'] : [];
+      if (opts && !cpufreqDisabledByOption(opts) || pxWanted.length) {
+        handoff = 'no';
+        controller = 'none';
+        findings.push(finding('XEN_PSTATE_HANDOFF_MISSING', 'xen_acpi_processor is not loaded in dom0, so Xen cannot have the ACPI P-state data it needs (xenpm could not confirm).',
+          [...evm, ...pxWanted, ...(opts && optsSource ? [`${optsSource}: cpufreq=${opts.cpufreqRaw ?? '(default: xen)'}`] : []), ...tools.evidence]));
+        findings.push(finding('XEN_ACPI_PROCESSOR_NOT_LOADED', 'xen_acpi_processor is not loaded in dom0.', evm, { severity: 'critical' }));
+      } else {
+        findings.push(finding('XEN_ACPI_PROCESSOR_NOT_LOADED', 'xen_acpi_processor is not loaded in dom0; without xenpm or the Xen command line it is unknown whether Xen wanted P-state data.', evm));
+      }
+    } else if (s.dom0.moduleInSysfs === true && uploadingLine && !upload.lines.length && s.dom0.moduleOff !== true) {
+      handoff = 'yes';
+      controller = 'xen';
+    }
+  }
+
+  // Upload errors not explained by offline CPUs.
+  if (upload.lines.length && !findings.some((f) => f.id === 'FIRMWARE_NO_PSTATES' || f.id === 'XEN_PSTATE_HANDOFF_MISSING')) {
+    const known = [...online.values()];
+    const offlineCount = known.filter((v) => v === false).length;
+    const allOnlineHaveData = known.length > 0 && [...online].every(([c, on]) => on !== true || withData.has(c));
+    const explained = blocks.length > 0 && allOnlineHaveData && upload.acpiIds.size <= Math.max(offlineCount, failedCpus.length);
+    if (!explained) {
+      findings.push(finding('XEN_ACPI_UPLOAD_ERROR', `Xen rejected power-management data for ${upload.acpiIds.size || upload.lines.length} ACPI CPU(s).`, upload.lines));
+    }
+  }
+
+  // Caps, pins and turbo, from the per-CPU data Xen has.
+  const rows: CpuRow[] = [];
+  const statesBy = new Map((s.xen.states?.cpus ?? []).map((c) => [c.cpu, c]));
+  const idleBy = new Map((s.xen.idle?.cpus ?? []).map((c) => [c.cpu, c]));
+  const table = new Set<number>();
+  const implausible: string[] = [];
+  const capped: string[] = [];
+  const pinned: string[] = [];
+  const turboOff: number[] = [];
+  const ok = (khz: number | null, label: string, cpu: number) => {
+    if (khz === null) return null;
+    if (khz > MAX_CPU_KHZ) { implausible.push(`CPU${cpu} ${label} = ${khz} kHz`); return null; }
+    return khz;
+  };
+  for (const b of blocks) {
+    for (const f of b.availableFrequenciesKhz ?? []) if (f <= MAX_CPU_KHZ) table.add(f); else implausible.push(`CPU${b.cpu} scaling_avail_freq entry ${f} kHz`);
+    const hwMax = ok(b.cpuinfoMaxKhz, 'cpuinfo max', b.cpu);
+    const hwMin = ok(b.cpuinfoMinKhz, 'cpuinfo min', b.cpu);
+    const scMax = ok(b.scalingMaxKhz, 'scaling max', b.cpu);
+    const st = statesBy.get(b.cpu);
+    if (st && st.usablePStates !== null && st.totalPStates !== null && st.usablePStates < st.totalPStates) {
+      const top = st.states.find((x) => x.index === st.totalPStates! - st.usablePStates!);
+      capped.push(`CPU${b.cpu}: usable P-states ${st.usablePStates} of ${st.totalPStates} (ACPI _PPC forbids the top ${st.totalPStates - st.usablePStates}${top?.freqMhz ? `; highest allowed ${top.freqMhz} MHz` : ''})`);
+    } else if (scMax !== null && hwMax !== null && scMax < hwMax) {
+      capped.push(`CPU${b.cpu}: scaling frequency max [${scMax}] < cpuinfo frequency max [${hwMax}]`);
+    }
+    if (b.cppc && b.cppc.highest !== null && b.cppc.max !== null && b.cppc.max < b.cppc.highest) {
+      capped.push(`CPU${b.cpu}: HWP configured max [${b.cppc.max}] < highest [${b.cppc.highest}]`);
+    }
+    const lowest = hwMin ?? (b.availableFrequenciesKhz?.length ? Math.min(...b.availableFrequenciesKhz) : null);
+    if (b.governor === 'powersave' || (b.governor === 'userspace' && b.userspaceSetspeedKhz !== null && lowest !== null && b.userspaceSetspeedKhz <= lowest) ||
+      (scMax !== null && lowest !== null && hwMax !== null && hwMax > lowest && scMax <= lowest)) {
+      pinned.push(`CPU${b.cpu}: governor ${b.governor ?? '?'}${b.userspaceSetspeedKhz !== null ? `, scaling_setspeed ${b.userspaceSetspeedKhz}` : ''}, scaling max [${b.scalingMaxKhz ?? '?'}], lowest ${lowest ?? '?'} kHz`);
+    }
+    if (b.turbo === 'disabled' && turboEntryKhz(b.availableFrequenciesKhz) !== null) turboOff.push(b.cpu);
+    const idle = idleBy.get(b.cpu);
+    const c0 = idle?.states.find((x) => x.index === 0)?.residencyMs ?? null;
+    const idleMs = idle?.idleTimeMs ?? null;
+    rows.push({
+      cpu: b.cpu, online: online.get(b.cpu) ?? true, source: 'xen',
+      curHz: toHz(ok(b.scalingCurKhz ?? b.cpuinfoCurKhz, 'current', b.cpu)),
+      minHz: toHz(hwMin), maxHz: toHz(hwMax), scalingMinHz: toHz(ok(b.scalingMinKhz, 'scaling min', b.cpu)), scalingMaxHz: toHz(scMax),
+      governor: b.governor ?? (b.cppc ? 'hwp-internal' : null), driver: b.driver === '' ? 'Unknown' : b.driver,
+      usablePStates: st?.usablePStates ?? null, totalPStates: st?.totalPStates ?? null,
+      busyRatio: c0 !== null && idleMs !== null && c0 + idleMs > 0 ? c0 / (c0 + idleMs) : null,
+    });
+  }
+  for (const st of s.xen.states?.cpus ?? []) {
+    for (const p of st.states) if (p.freqMhz !== null && p.freqMhz * 1000 <= MAX_CPU_KHZ) table.add(p.freqMhz * 1000);
+    if (!withData.has(st.cpu) && st.usablePStates !== null && st.totalPStates !== null && st.usablePStates < st.totalPStates) {
+      capped.push(`CPU${st.cpu}: usable P-states ${st.usablePStates} of ${st.totalPStates} (ACPI _PPC)`);
+    }
+  }
+  const ppc = s.xen.xlDmesg?.ppcValues.filter((v) => v > 0) ?? [];
+  if (capped.length) {
+    findings.push(finding('PSTATES_CAPPED', `${capped.length} CPU(s) cannot reach their maximum P-state.`, [...capped, ...(ppc.length ? [`xl dmesg: _PPC: ${ppc[ppc.length - 1]}`] : [])]));
+  }
+  if (pinned.length) findings.push(finding('GOVERNOR_PINNED_LOW', `${pinned.length} CPU(s) are held at their lowest frequency by Xen's governor settings.`, pinned));
+  if (turboOff.length) findings.push(finding('TURBO_DISABLED', `Turbo is disabled in Xen on CPU(s) ${formatCpuList(turboOff)} although the P-state table has a turbo entry.`, [`xenpm get-cpufreq-para: turbo mode : disabled (CPUs ${formatCpuList(turboOff)})`]));
+  for (const a of s.xen.average?.cpus ?? []) {
+    const hwMax = blocks.find((b) => b.cpu === a.cpu)?.cpuinfoMaxKhz ?? null;
+    if (a.averageKhz !== null && (a.averageKhz > MAX_CPU_KHZ || (hwMax !== null && a.averageKhz > hwMax * 2))) implausible.push(`CPU${a.cpu} average cpu frequency: ${a.averageKhz} kHz`);
+  }
+  if (implausible.length) findings.push(finding('IMPLAUSIBLE_READING', 'Xen reported readings outside physical bounds; they are left out of the frequency data.', implausible));
+
+  const tableKhz = [...table].sort((a, b) => b - a);
+  const hwMaxes = blocks.map((b) => b.cpuinfoMaxKhz).filter((v): v is number => v !== null && v <= MAX_CPU_KHZ);
+  const hwMins = blocks.map((b) => b.cpuinfoMinKhz ?? b.cpuinfoBaseKhz).filter((v): v is number => v !== null && v <= MAX_CPU_KHZ);
+  return {
+    controller, handoff,
+    driver: mostCommon(blocks.map((b) => (b.driver === '' ? 'Unknown' : b.driver))) ?? (msgs.some((m) => m.kind === 'pstate-info-unsupported') || hwpLog ? 'hwp' : null),
+    governor: mostCommon(rows.map((r) => r.governor)),
+    tableKhz,
+    maxKhz: hwMaxes.length || tableKhz.length ? Math.max(...hwMaxes, ...tableKhz) : null,
+    minKhz: hwMins.length || tableKhz.length ? Math.min(...hwMins, ...tableKhz) : null,
+    rows, findings, tools,
+  };
+}
+
+function toHz(khz: number | null): number | null {
+  return khz === null ? null : khz * 1000;
+}
+
+export { mhz };

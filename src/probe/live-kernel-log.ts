@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import type { CommandOptions, CommandResult } from './host-root.js';
+import { type CommandSettings, JOURNAL_KERNEL_ARGS } from './command-catalog.js';
+import { spawnCapped } from './spawn-capped.js';
+import { kmsgRecordToDmesgLine } from './parse-kernel-log.js';
+
+/** dmesg's own words when kernel.dmesg_restrict=1 keeps it from reading the ring. */
+const RESTRICTED = /Operation not permitted|Permission denied/i;
+/** An unwrapped ring starts at boot; a first line later than this means early lines are gone. */
+const WRAPPED_AFTER_SECONDS = 1;
+
+function firstTimestamp(stdout: string): number | null {
+  const m = /^(?:<\d+>)?\[\s*(\d+)\.(\d+)\]/.exec(stdout);
+  return m ? Number(m[1]) : null;
+}
+
+/** Reads /dev/kmsg without blocking: one record per read(), EAGAIN at the end of the ring. */
+function readKmsg(options: CommandOptions, maxBytes: number): CommandResult {
+  const started = performance.now();
+  const result: CommandResult = {
+    name: 'dmesg', origin: '/dev/kmsg', available: false, stdout: '', stderr: '', exitCode: null,
+    signal: null, timedOut: false, truncated: false, error: null, durationMs: 0, linesSeen: 0,
+  };
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const buf = Buffer.allocUnsafe(16 * 1024);
+    const kept: string[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 10_000_000; i++) {
+      let n: number;
+      try {
+        n = fs.readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') break;
+        if (code === 'EPIPE') continue; // record overwritten while we read: skip it
+        throw e;
+      }
+      if (n === 0) break;
+      const line = kmsgRecordToDmesgLine(buf.toString('utf8', 0, n));
+      if (line === null) continue;
+      result.linesSeen!++;
+      if (options.lineFilter && !options.lineFilter(line)) continue;
+      if (bytes + line.length > maxBytes) {
+        result.truncated = true;
+        continue;
+      }
+      kept.push(line);
+      bytes += line.length + 1;
+    }
+    result.stdout = kept.length ? kept.join('\n') + '\n' : '';
+    result.available = true;
+    result.exitCode = 0;
+  } catch (e) {
+    result.error = `/dev/kmsg: ${(e as Error).message}`;
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
+  result.durationMs = performance.now() - started;
+  return result;
+}
+
+/**
+ * The dom0 kernel log, from the best live source: `dmesg`; `/dev/kmsg` when there is no dmesg
+ * binary; `journalctl -k -b` when dmesg is restricted or the ring has wrapped past the boot
+ * messages (the xen_acpi_processor lines are printed once, at boot).
+ */
+export async function readLiveKernelLog(s: CommandSettings, options: CommandOptions): Promise<CommandResult> {
+  const limits = { timeoutMs: s.timeoutMs, maxOutputBytes: s.maxOutputBytes, lineFilter: options.lineFilter };
+  // The filter must see the first line to judge wrapping, so remember it.
+  let first: string | null = null;
+  const filter = (line: string) => {
+    first ??= line;
+    return options.lineFilter ? options.lineFilter(line) : true;
+  };
+  let primary = await spawnCapped('dmesg', [s.dmesgPath], { ...limits, lineFilter: filter });
+  if (!primary.available) primary = readKmsg({ lineFilter: filter }, s.maxOutputBytes);
+  const restricted = primary.available && (primary.exitCode ?? 0) !== 0 && RESTRICTED.test(primary.stderr);
+  const ts = first === null ? null : firstTimestamp(first);
+  const wrapped = primary.available && !restricted && ts !== null && ts > WRAPPED_AFTER_SECONDS;
+  if (primary.available && !restricted && !wrapped && (primary.exitCode ?? 0) === 0) return primary;
+  const journal = await spawnCapped('dmesg', [s.journalctlPath, ...JOURNAL_KERNEL_ARGS], limits);
+  if (journal.available && journal.exitCode === 0 && journal.stdout.trim() !== '') {
+    journal.origin += restricted ? ' (dmesg restricted)' : wrapped ? ' (dmesg ring wrapped)' : ' (dmesg failed)';
+    return journal;
+  }
+  if (!primary.available || restricted) {
+    primary.error = [primary.error, restricted ? 'dmesg restricted (kernel.dmesg_restrict)' : null, journal.error ?? (journal.stderr.trim() || null)]
+      .filter(Boolean).join('; ') || 'kernel log unavailable';
+  }
+  return primary;
+}

@@ -1,0 +1,93 @@
+import type { Recorder } from './recorder.js';
+import type { CpuEntry, CpufreqGlobals, CpufreqPolicy } from './snapshot.js';
+import {
+  parseCpuList, parseFlag, parseKhz, parseKhzList, parseTimeInState, parseTransTable, parseUnsigned, parseWord, parseWords,
+} from './parse-sysfs-values.js';
+import { CPU_DIR } from './read-cpus.js';
+
+const SRC = 'cpufreq';
+const CPUFREQ = `${CPU_DIR}/cpufreq`;
+
+function readPolicy(rec: Recorder, dir: string, name: string): CpufreqPolicy {
+  const khz = (f: string) => rec.value(`${dir}/${f}`, SRC, parseKhz);
+  const word = (f: string) => rec.value(`${dir}/${f}`, SRC, parseWord);
+  const epp = word('energy_performance_preference');
+  return {
+    name,
+    relatedCpus: rec.value(`${dir}/related_cpus`, SRC, (t) => parseCpuList(t)),
+    affectedCpus: rec.value(`${dir}/affected_cpus`, SRC, (t) => parseCpuList(t)),
+    driver: word('scaling_driver'),
+    governor: word('scaling_governor'),
+    availableGovernors: rec.value(`${dir}/scaling_available_governors`, SRC, parseWords),
+    cpuinfoMinKhz: khz('cpuinfo_min_freq'),
+    cpuinfoMaxKhz: khz('cpuinfo_max_freq'),
+    cpuinfoCurKhz: khz('cpuinfo_cur_freq'),
+    cpuinfoAvgKhz: khz('cpuinfo_avg_freq'),
+    scalingMinKhz: khz('scaling_min_freq'),
+    scalingMaxKhz: khz('scaling_max_freq'),
+    scalingCurKhz: khz('scaling_cur_freq'),
+    setspeedKhz: khz('scaling_setspeed'),
+    biosLimitKhz: khz('bios_limit'),
+    baseFrequencyKhz: khz('base_frequency'),
+    availableFrequenciesKhz: rec.value(`${dir}/scaling_available_frequencies`, SRC, parseKhzList),
+    boostFrequenciesKhz: rec.value(`${dir}/scaling_boost_frequencies`, SRC, parseKhzList),
+    boost: rec.value(`${dir}/boost`, SRC, parseFlag),
+    epp,
+    amdPstateMaxFreqKhz: khz('amd_pstate_max_freq'),
+    transitionLatencyNs: rec.value(`${dir}/cpuinfo_transition_latency`, SRC, parseUnsigned),
+    timeInState: rec.value(`${dir}/stats/time_in_state`, SRC, parseTimeInState),
+    totalTransitions: rec.value(`${dir}/stats/total_trans`, SRC, parseUnsigned),
+    transTable: rec.value(`${dir}/stats/trans_table`, SRC, parseTransTable),
+  };
+}
+
+/**
+ * Every cpufreq policy: `cpufreq/policyN` on kernels ≥4.7, and per-CPU `cpuN/cpufreq` (a link
+ * to the policy, or a real directory on old kernels). Each CPU entry learns its policy's name.
+ */
+export function readCpufreq(rec: Recorder, cpus: CpuEntry[]): { globals: CpufreqGlobals; policies: CpufreqPolicy[] } {
+  const entries = rec.list(CPUFREQ, SRC);
+  const policies: CpufreqPolicy[] = [];
+  for (const e of entries ?? []) {
+    if (/^policy\d+$/.test(e)) policies.push(readPolicy(rec, `${CPUFREQ}/${e}`, e));
+  }
+  // Old kernels: no policyN directories; use cpuN/cpufreq for CPUs not already covered.
+  const covered = new Set(policies.flatMap((p) => p.relatedCpus ?? p.affectedCpus ?? []));
+  for (const c of cpus) {
+    if (covered.has(c.cpu)) continue;
+    const dir = `${CPU_DIR}/cpu${c.cpu}/cpufreq`;
+    if (!rec.host.exists(`${dir}/scaling_driver`) && !rec.host.exists(`${dir}/cpuinfo_max_freq`)) continue;
+    const p = readPolicy(rec, dir, `cpu${c.cpu}`);
+    p.relatedCpus ??= [c.cpu];
+    policies.push(p);
+    for (const id of p.relatedCpus) covered.add(id);
+  }
+  for (const c of cpus) {
+    const p = policies.find((x) => (x.relatedCpus ?? x.affectedCpus ?? []).includes(c.cpu));
+    c.policy = p ? p.name : null;
+  }
+  const ip = `${CPU_DIR}/intel_pstate`;
+  const ap = `${CPU_DIR}/amd_pstate`;
+  const hasIp = rec.host.exists(ip);
+  const hasAp = rec.host.exists(ap);
+  return {
+    globals: {
+      present: entries !== null,
+      boost: rec.value(`${CPUFREQ}/boost`, SRC, parseFlag),
+      intelPstate: hasIp
+        ? {
+            status: rec.value(`${ip}/status`, SRC, parseWord),
+            noTurbo: rec.value(`${ip}/no_turbo`, SRC, parseFlag),
+            maxPerfPct: rec.value(`${ip}/max_perf_pct`, SRC, parseUnsigned),
+            minPerfPct: rec.value(`${ip}/min_perf_pct`, SRC, parseUnsigned),
+            turboPct: rec.value(`${ip}/turbo_pct`, SRC, parseUnsigned),
+            numPstates: rec.value(`${ip}/num_pstates`, SRC, parseUnsigned),
+          }
+        : null,
+      amdPstate: hasAp
+        ? { status: rec.value(`${ap}/status`, SRC, parseWord), prefcore: rec.value(`${ap}/prefcore`, SRC, parseWord) }
+        : null,
+    },
+    policies,
+  };
+}

@@ -1,0 +1,41 @@
+import type { Recorder } from './recorder.js';
+import type { CpuEntry, CpuidleInfo, CpuidleState } from './snapshot.js';
+import { parseFlag, parseUnsigned, parseWord } from './parse-sysfs-values.js';
+import { CPU_DIR } from './read-cpus.js';
+
+const SRC = 'cpuidle';
+
+export function readCpuidle(rec: Recorder, cpus: CpuEntry[]): CpuidleInfo {
+  const info: CpuidleInfo = {
+    driver: rec.value(`${CPU_DIR}/cpuidle/current_driver`, SRC, parseWord),
+    governor:
+      rec.value(`${CPU_DIR}/cpuidle/current_governor`, SRC, parseWord) ??
+      rec.value(`${CPU_DIR}/cpuidle/current_governor_ro`, SRC, parseWord),
+    cpus: [],
+  };
+  for (const c of cpus) {
+    const dir = `${CPU_DIR}/cpu${c.cpu}/cpuidle`;
+    const entries = rec.host.list(dir);
+    if (!entries.ok) continue;
+    const states: CpuidleState[] = [];
+    for (const e of entries.entries) {
+      const m = /^state(\d+)$/.exec(e);
+      if (!m) continue;
+      const s = `${dir}/${e}`;
+      const num = (f: string) => rec.value(`${s}/${f}`, SRC, parseUnsigned);
+      states.push({
+        index: Number(m[1]),
+        name: rec.value(`${s}/name`, SRC, parseWord),
+        desc: rec.value(`${s}/desc`, SRC, parseWord),
+        latencyUs: num('latency'),
+        residencyUs: num('residency'),
+        usage: num('usage'),
+        timeUs: num('time'),
+        disabled: rec.value(`${s}/disable`, SRC, parseFlag),
+      });
+    }
+    states.sort((a, b) => a.index - b.index);
+    info.cpus.push({ cpu: c.cpu, states });
+  }
+  return info;
+}

@@ -1,0 +1,37 @@
+import type { Recorder } from './recorder.js';
+import type { CpuEntry, CpuSets } from './snapshot.js';
+import { parseCpuList, parseFlag, parseUnsigned } from './parse-sysfs-values.js';
+
+const SRC = 'cpus';
+export const CPU_DIR = 'sys/devices/system/cpu';
+
+/** CPU ids from directory names (`cpu0`, `cpu12`), ignoring cpufreq, cpuidle and friends. */
+export function cpuIdsFromEntries(entries: readonly string[]): number[] {
+  const ids: number[] = [];
+  for (const e of entries) {
+    const m = /^cpu(\d+)$/.exec(e);
+    if (m) ids.push(Number(m[1]));
+  }
+  return ids.sort((a, b) => a - b);
+}
+
+export function readCpus(rec: Recorder): CpuSets {
+  const list = (name: string) => rec.value(`${CPU_DIR}/${name}`, SRC, (t) => parseCpuList(t));
+  const entries = rec.list(CPU_DIR, SRC) ?? [];
+  const online = list('online');
+  const cpus: CpuEntry[] = cpuIdsFromEntries(entries).map((cpu) => {
+    const dir = `${CPU_DIR}/cpu${cpu}`;
+    // cpu0 usually has no `online` file; fall back to the global list, else unknown.
+    const own = rec.value(`${dir}/online`, SRC, parseFlag);
+    const topo = `${dir}/topology`;
+    return {
+      cpu,
+      online: own ?? (online ? online.includes(cpu) : null),
+      coreId: rec.value(`${topo}/core_id`, SRC, parseUnsigned),
+      packageId: rec.value(`${topo}/physical_package_id`, SRC, parseUnsigned),
+      threadSiblings: rec.value(`${topo}/thread_siblings_list`, SRC, (t) => parseCpuList(t)),
+      policy: null,
+    };
+  });
+  return { online, offline: list('offline'), present: list('present'), possible: list('possible'), cpus };
+}

@@ -1,0 +1,52 @@
+import type { Recorder } from './recorder.js';
+import type { PlatformSignals } from './snapshot.js';
+import { parseFlag, parseUnsigned, parseWord } from './parse-sysfs-values.js';
+
+const SRC = 'platform';
+
+/** Pure: /proc/cpuinfo → the `hypervisor` flag (CPUID.1:ECX[31]), vendor and model of CPU 0. */
+export function parseCpuinfo(text: string): { hypervisorFlag: boolean | null; vendor: string | null; model: string | null } {
+  let flags: string | null = null;
+  let vendor: string | null = null;
+  let model: string | null = null;
+  for (const line of text.split('\n')) {
+    const m = /^([^:]+?)\s*:\s?(.*)$/.exec(line);
+    if (!m) {
+      if (flags !== null) break; // end of the first CPU's block
+      continue;
+    }
+    const key = m[1]!.trim();
+    if (key === 'flags' && flags === null) flags = m[2]!;
+    else if (key === 'vendor_id' && vendor === null) vendor = m[2]!.trim();
+    else if (key === 'model name' && model === null) model = m[2]!.trim();
+  }
+  return { hypervisorFlag: flags === null ? null : flags.split(/\s+/).includes('hypervisor'), vendor, model };
+}
+
+export function readPlatform(rec: Recorder): PlatformSignals {
+  const word = (rel: string) => rec.value(rel, SRC, parseWord);
+  const major = rec.value('sys/hypervisor/version/major', SRC, parseUnsigned);
+  const minor = rec.value('sys/hypervisor/version/minor', SRC, parseUnsigned);
+  const extraText = rec.text('sys/hypervisor/version/extra', SRC);
+  const caps = rec.text('proc/xen/capabilities', SRC);
+  const cpuinfoText = rec.text('proc/cpuinfo', SRC);
+  const cpuinfo = cpuinfoText === null ? { hypervisorFlag: null, vendor: null, model: null } : parseCpuinfo(cpuinfoText);
+  const cmdline = rec.text('proc/cmdline', SRC);
+  return {
+    hypervisorType: word('sys/hypervisor/type'),
+    guestType: word('sys/hypervisor/guest_type'),
+    xenVersionSysfs: major !== null && minor !== null ? `${major}.${minor}${(extraText ?? '').trim()}` : null,
+    initdomain: rec.value('sys/hypervisor/start_flags/initdomain', SRC, parseFlag),
+    startFlagPmCx: rec.value('sys/hypervisor/start_flags/unknown08', SRC, parseFlag),
+    startFlagPmPx: rec.value('sys/hypervisor/start_flags/unknown09', SRC, parseFlag),
+    procXenPresent: rec.host.exists('proc/xen'),
+    xenCapabilities: caps,
+    xenCpuBusPresent: rec.host.exists('sys/devices/system/xen_cpu'),
+    cpuinfoHypervisorFlag: cpuinfo.hypervisorFlag,
+    cpuVendor: cpuinfo.vendor,
+    cpuModel: cpuinfo.model,
+    dmiSysVendor: word('sys/class/dmi/id/sys_vendor'),
+    dmiProductName: word('sys/class/dmi/id/product_name'),
+    kernelCmdline: cmdline === null ? null : cmdline.trim(),
+  };
+}

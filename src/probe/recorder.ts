@@ -1,0 +1,50 @@
+import type { HostRoot } from './host-root.js';
+import type { Absence, ProbeProblem } from './snapshot.js';
+import type { Parsed } from './parse-sysfs-values.js';
+
+/** Files that are root-only by design: being denied them is not a probe failure. */
+const ROOT_ONLY = [/cpuinfo_cur_freq$/, /xen_acpi_processor\/parameters\/off$/, /^sys\/firmware\/acpi\/tables/];
+
+/**
+ * Reads values through the host root and keeps account: a missing file is silently absent,
+ * a placeholder or malformed value is absent with its reason, and a read that failed for
+ * another reason (EAGAIN, EIO, EACCES, a symlink leaving the root) is also a probe problem.
+ */
+export class Recorder {
+  readonly absent: Absence[] = [];
+  readonly problems: ProbeProblem[] = [];
+
+  constructor(readonly host: HostRoot) {}
+
+  text(rel: string, source: string): string | null {
+    const r = this.host.readText(rel);
+    if (r.ok) return r.text;
+    if (r.kind === 'missing') return null;
+    this.absent.push({ path: rel, reason: r.reason });
+    if (!(r.kind === 'denied' && ROOT_ONLY.some((re) => re.test(rel)))) {
+      this.problems.push({ source, path: rel, reason: r.reason });
+    }
+    return null;
+  }
+
+  value<T>(rel: string, source: string, parse: (text: string) => Parsed<T>): T | null {
+    const t = this.text(rel, source);
+    if (t === null) return null;
+    const p = parse(t);
+    if (p.ok) return p.value;
+    this.absent.push({ path: rel, reason: p.reason });
+    // `<unknown>`/`<unsupported>` are the kernel's own way to say "no value": not a failure.
+    if (!p.reason.startsWith('kernel reports')) this.problems.push({ source, path: rel, reason: `malformed value: ${p.reason}` });
+    return null;
+  }
+
+  list(rel: string, source: string): string[] | null {
+    const r = this.host.list(rel);
+    if (r.ok) return r.entries;
+    if (r.kind !== 'missing') {
+      this.absent.push({ path: rel, reason: r.reason });
+      this.problems.push({ source, path: rel, reason: r.reason });
+    }
+    return null;
+  }
+}

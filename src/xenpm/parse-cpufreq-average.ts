@@ -1,0 +1,39 @@
+import { splitLabel, toCount, toLines } from './normalize-text.js';
+import { classifyLine, type XenpmMessage } from './parse-messages.js';
+
+export interface XenCpufreqAverage {
+  cpu: number;
+  /** kHz, APERF/MPERF since the previous reader's call (not bounds-checked here). */
+  averageKhz: number | null;
+}
+
+export interface CpufreqAverageOutput {
+  cpus: XenCpufreqAverage[];
+  messages: XenpmMessage[];
+}
+
+/** `xenpm get-cpufreq-average` (4.7+): `cpu id` and `average cpu frequency: %d` per CPU. */
+export function parseCpufreqAverage(stdout: string, stderr = ''): CpufreqAverageOutput {
+  const cpus: XenCpufreqAverage[] = [];
+  const messages: XenpmMessage[] = [];
+  let cur: XenCpufreqAverage | null = null;
+  for (const line of toLines(stdout)) {
+    if (!line.trim()) continue;
+    const kv = splitLabel(line);
+    if (kv?.label === 'cpu id' && toCount(kv.value) !== null) {
+      cur = { cpu: toCount(kv.value)!, averageKhz: null };
+      cpus.push(cur);
+      continue;
+    }
+    if (cur && kv?.label === 'average cpu frequency') {
+      cur.averageKhz = toCount(kv.value.replace(/\s*kHz$/i, ''));
+      continue;
+    }
+    messages.push(classifyLine(line) ?? { kind: 'unrecognized', line: line.trim().slice(0, 300) });
+  }
+  for (const line of toLines(stderr)) {
+    const msg = classifyLine(line);
+    if (msg) messages.push(msg);
+  }
+  return { cpus, messages };
+}

@@ -1,0 +1,79 @@
+import { splitLabel, toCount, toLines } from './normalize-text.js';
+import { classifyLine, type XenpmMessage } from './parse-messages.js';
+
+export interface XenPState {
+  index: number;
+  /** Marked `*P` by xenpm: the state Xen last requested. */
+  current: boolean;
+  freqMhz: number | null;
+  transitions: number | null;
+  residencyMs: number | null;
+}
+
+export interface XenCpufreqStates {
+  cpu: number;
+  totalPStates: number | null;
+  /** usable = total − _PPC platform limit: usable < total means firmware caps the CPU. */
+  usablePStates: number | null;
+  currentMhz: number | null;
+  states: XenPState[];
+}
+
+export interface CpufreqStatesOutput {
+  cpus: XenCpufreqStates[];
+  messages: XenpmMessage[];
+}
+
+const STATE_NEW = /^\s*(\*?)\s*P(\d+)\s*\[\s*(\d+)\s*MHz\s*\]\s*:\s*transition\s*\[\s*(\d+)\s*\]?/i; // 4.2+
+const STATE_OLD = /^\s*(\*?)\s*P(\d+)\s*:\s*freq\s*\[\s*(\d+)\s*MHz\s*\]?/i; // 4.0, 4.1
+const TRANSITION = /^\s*transition\s*\[\s*(\d+)\s*\]?/i;
+const RESIDENCY = /^\s*residency\s*\[\s*(\d+)\s*(?:ms)?\s*\]?/i;
+
+/** `xenpm get-cpufreq-states` in both the 4.0/4.1 three-line and the 4.2+ two-line layout. */
+export function parseCpufreqStates(stdout: string, stderr = ''): CpufreqStatesOutput {
+  const cpus: XenCpufreqStates[] = [];
+  const messages: XenpmMessage[] = [];
+  let cur: XenCpufreqStates | null = null;
+  let state: XenPState | null = null;
+  for (const line of toLines(stdout)) {
+    if (!line.trim()) continue;
+    let m: RegExpExecArray | null;
+    if ((m = STATE_NEW.exec(line)) && cur) {
+      state = { index: Number(m[2]), current: m[1] === '*', freqMhz: toCount(m[3]), transitions: toCount(m[4]), residencyMs: null };
+      cur.states.push(state);
+      continue;
+    }
+    if ((m = STATE_OLD.exec(line)) && cur) {
+      state = { index: Number(m[2]), current: m[1] === '*', freqMhz: toCount(m[3]), transitions: null, residencyMs: null };
+      cur.states.push(state);
+      continue;
+    }
+    if ((m = TRANSITION.exec(line)) && state) {
+      state.transitions = toCount(m[1]);
+      continue;
+    }
+    if ((m = RESIDENCY.exec(line)) && state) {
+      state.residencyMs = toCount(m[1]);
+      continue;
+    }
+    const kv = splitLabel(line);
+    if (kv?.label === 'cpu id' && toCount(kv.value) !== null) {
+      cur = { cpu: toCount(kv.value)!, totalPStates: null, usablePStates: null, currentMhz: null, states: [] };
+      cpus.push(cur);
+      state = null;
+      continue;
+    }
+    if (cur && kv) {
+      const num = toCount(kv.value.replace(/\s*MHz$/i, ''));
+      if (kv.label === 'total p-states') { cur.totalPStates = num; continue; }
+      if (kv.label === 'usable p-states') { cur.usablePStates = num; continue; }
+      if (kv.label === 'current frequency') { cur.currentMhz = num; continue; }
+    }
+    messages.push(classifyLine(line) ?? { kind: 'unrecognized', line: line.trim().slice(0, 300) });
+  }
+  for (const line of toLines(stderr)) {
+    const msg = classifyLine(line);
+    if (msg) messages.push(msg);
+  }
+  return { cpus, messages };
+}
