@@ -54,7 +54,9 @@ export function diagnose(s: Snapshot, extra: Finding[] = []): Report {
     if (platform.kind !== 'unknown') findings.push(...diagnoseCstates(s, false));
   }
   findings.push(...diagnoseProbe(s, platform.kind, tools), ...extra);
-  findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.id.localeCompare(b.id));
+  // Most severe first; within a severity, the catalogue's order (the hand-off before its causes).
+  const priority = Object.keys(CATALOG);
+  findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || priority.indexOf(a.id) - priority.indexOf(b.id));
 
   const worst = findings.reduce((m, f) => Math.max(m, SEVERITY_RANK[f.severity]), -1);
   let status: Status = worst >= 2 ? 'critical' : worst === 1 ? 'warning' : 'ok';
@@ -76,7 +78,7 @@ export function diagnose(s: Snapshot, extra: Finding[] = []): Report {
     },
     cpus: rows,
     findings,
-    sources: sourcesOf(s),
+    sources: sourcesOf(s, platform.kind.startsWith('xen')),
   };
 }
 
@@ -94,12 +96,13 @@ function verdictLine(status: Status, kind: keyof typeof KIND_WORDS, controller: 
   return `${head} — ${top ? `${top.id}: ${top.summary}` : CATALOG.PROBE_FAILED.title}`;
 }
 
-function sourcesOf(s: Snapshot): Report['sources'] {
+function sourcesOf(s: Snapshot, xen: boolean): Report['sources'] {
   const out: Report['sources'] = [];
   out.push({ source: 'sysfs', ok: s.cpus.cpus.length > 0, detail: `${s.cpus.cpus.length} CPU(s), ${s.cpufreq.policies.length} cpufreq policy(ies), ${s.cpuidle.cpus.length} CPU(s) with cpuidle` });
   out.push({ source: 'kernel-log', ok: s.kernelLog.available, detail: s.kernelLog.available ? `${s.kernelLog.origin}: ${s.kernelLog.lines.length} relevant line(s)` : s.kernelLog.error ?? 'not available' });
   out.push({ source: 'acpi-tables', ok: !!s.acpi.readable, detail: s.acpi.readable ? `${s.acpi.tables.length} table(s) scanned` : s.acpi.reason ?? 'not available' });
   for (const c of Object.values(s.xen.commands)) {
+    if (!xen && !c.available) continue;
     out.push({ source: c.name, ok: c.available && !c.timedOut && !c.signal, detail: c.available ? `${c.origin}: exit ${c.exitCode ?? '-'}${c.error ? `, ${c.error}` : ''}` : c.error ?? 'not available' });
   }
   return out;

@@ -106,7 +106,11 @@ export function diagnoseKernelPstates(s: Snapshot): KernelPstateView {
   const rows: CpuRow[] = [];
   for (const c of s.cpus.cpus) {
     const p = policies.find((x) => x.name === c.policy);
-    if (!p) continue;
+    if (!p) {
+      // Offline CPUs have no active policy; list them so the table shows the whole machine.
+      if (c.online === false) rows.push({ cpu: c.cpu, online: false, source: 'kernel', curHz: null, minHz: null, maxHz: null, scalingMinHz: null, scalingMaxHz: null, governor: null, driver: null, usablePStates: null, totalPStates: null, busyRatio: null });
+      continue;
+    }
     const ok = (v: number | null) => (v !== null && v <= MAX_CPU_KHZ ? v * 1000 : null);
     rows.push({
       cpu: c.cpu, online: c.online, source: 'kernel',

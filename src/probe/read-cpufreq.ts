@@ -49,7 +49,14 @@ export function readCpufreq(rec: Recorder, cpus: CpuEntry[]): { globals: Cpufreq
   const entries = rec.list(CPUFREQ, SRC);
   const policies: CpufreqPolicy[] = [];
   for (const e of entries ?? []) {
-    if (/^policy\d+$/.test(e)) policies.push(readPolicy(rec, `${CPUFREQ}/${e}`, e));
+    if (!/^policy\d+$/.test(e)) continue;
+    // A policy whose CPUs are all offline is inactive: the kernel answers every read with EBUSY
+    // (cpufreq.c show()). That is normal, not a probe failure, and the policy has nothing to say.
+    const probe = rec.host.readText(`${CPUFREQ}/${e}/affected_cpus`);
+    if (!probe.ok && probe.kind === 'busy') continue;
+    const hasDriver = rec.host.readText(`${CPUFREQ}/${e}/scaling_driver`).ok;
+    if (!hasDriver && (!probe.ok || probe.text.trim() === '')) continue;
+    policies.push(readPolicy(rec, `${CPUFREQ}/${e}`, e));
   }
   // Old kernels: no policyN directories; use cpuN/cpufreq for CPUs not already covered.
   const covered = new Set(policies.flatMap((p) => p.relatedCpus ?? p.affectedCpus ?? []));

@@ -27,7 +27,10 @@ export function parseXenCommandLine(cmdline: string): XenPmOptions {
       r.tokens.push(token);
       r.cpufreqRaw = value;
       r.cpufreqModes = value.split(';').map((opt) => {
-        const [head = '', rest = ''] = opt.split(':', 2) as [string?, string?];
+        // The head ends at ':' (sub-options) or ',' (`xen,verbose`, `hwp,verbose` since 4.18).
+        const cut = opt.search(/[:,]/);
+        const head = cut < 0 ? opt : opt.slice(0, cut);
+        const rest = cut < 0 ? '' : opt.slice(cut + 1);
         const h = head.toLowerCase();
         for (const sub of rest.split(',')) {
           const s = sub.toLowerCase();
