@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openHost } from '../src/probe/open-host.js';
@@ -25,8 +26,9 @@ export function sample(name: string): string {
   return fs.readFileSync(p, 'utf8');
 }
 
+/** Scratch space outside the repository: hostile test roots hold symlinks into / that no file walker may follow. */
 export function tmpDir(prefix: string): string {
-  const base = path.join(REPO, 'test/.tmp');
+  const base = path.join(os.tmpdir(), 'xen-pm-exporter-tests');
   fs.mkdirSync(base, { recursive: true });
   return fs.mkdtempSync(path.join(base, prefix));
 }
