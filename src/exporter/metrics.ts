@@ -1,0 +1,174 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Snapshot } from '../probe/snapshot.js';
+import type { Report } from '../diagnosis/report.js';
+import { CATALOG } from '../diagnosis/catalog.js';
+import type { StuckVerdict } from '../diagnosis/stuck.js';
+import { MAX_CPU_KHZ } from '../diagnosis/kernel-pstates.js';
+import { VERSION } from '../cli/version.js';
+
+export interface ProbeOutcome {
+  source: string;
+  success: boolean;
+  durationSeconds: number;
+}
+
+export interface ExpositionInput {
+  snapshot: Snapshot;
+  report: Report;
+  stuck: StuckVerdict;
+  sources: ProbeOutcome[];
+  probeTimestampSeconds: number;
+  probesTotal: number;
+  probesSkipped: number;
+}
+
+const FROM = 'Values come from the last probe (see xen_pm_last_probe_timestamp_seconds).';
+
+/**
+ * Maps one probe's snapshot and report onto Prometheus metrics. A fresh registry per probe:
+ * scrapes only ever read the text rendered here, and every metric name has exactly one code
+ * path (node_exporter#3689 broke on two paths with different HELP).
+ */
+export function buildRegistry(input: ExpositionInput, openMetrics = false): Registry {
+  const reg = new Registry();
+  // prom-client types bind the content type at construction; the same registry switches at run time.
+  if (openMetrics) (reg as unknown as Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>).setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  const { snapshot: s, report: r } = input;
+  const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [reg] });
+  const c = (name: string, help: string, labelNames: string[] = []) => new Counter({ name, help, labelNames, registers: [reg] });
+
+  g('xen_pm_build_info', 'Build information of xen-pm-exporter; value 1.', ['version', 'nodejs_version']).set({ version: VERSION, nodejs_version: process.version }, 1);
+  g('xen_pm_platform_info', `What kind of host this is (probe of /sys/hypervisor, /proc/xen, cpuinfo, DMI, xenpm); value 1. ${FROM}`, ['kind', 'hypervisor', 'xen_version', 'guest_type'])
+    .set({ kind: r.platform.kind, hypervisor: r.platform.hypervisor ?? '', xen_version: r.platform.xenVersion ?? '', guest_type: r.platform.guestType ?? '' }, 1);
+  const status = g('xen_pm_status', `Diagnosis status, one series per state, 1 for the current one. ${FROM}`, ['status']);
+  for (const st of ['ok', 'warning', 'critical', 'unknown']) status.set({ status: st }, r.status === st ? 1 : 0);
+  const handoff = g('xen_pm_pstate_handoff', `Did dom0 hand the ACPI P-states to Xen (xenpm, xen_acpi_processor, kernel log): one series per state, 1 for the current one. ${FROM}`, ['state']);
+  for (const st of ['yes', 'no', 'not-applicable', 'unknown']) handoff.set({ state: st }, r.pstates.handoff === st ? 1 : 0);
+  const ctl = g('xen_pm_pstate_controller', `Who drives CPU frequency on this host: one series per controller, 1 for the current one. ${FROM}`, ['controller']);
+  for (const st of ['xen', 'kernel', 'none', 'unknown']) ctl.set({ controller: st }, r.pstates.controller === st ? 1 : 0);
+  g('xen_pm_cpufreq_info', `Most common frequency driver and governor across CPUs (xenpm or sysfs cpufreq); value 1. ${FROM}`, ['driver', 'governor'])
+    .set({ driver: r.pstates.driver ?? '', governor: r.pstates.governor ?? '' }, 1);
+
+  const fnd = g('xen_pm_finding', `Diagnosis findings: 1 while active, 0 otherwise; every known id is always present. ${FROM}`, ['id', 'severity']);
+  const active = new Map(r.findings.map((f) => [f.id, f.severity]));
+  for (const id of Object.keys(CATALOG) as Array<keyof typeof CATALOG>) {
+    fnd.set({ id, severity: active.get(id) ?? CATALOG[id].severity }, active.has(id) ? 1 : 0);
+  }
+
+  const hz = (khz: number | null) => (khz === null || khz > MAX_CPU_KHZ ? null : khz * 1000);
+  const cur = g('xen_pm_cpu_frequency_hertz', `Current (last requested) CPU frequency: Xen's scaling cur from xenpm, or the kernel's scaling_cur_freq. ${FROM}`, ['cpu', 'source']);
+  const min = g('xen_pm_cpu_frequency_min_hertz', `Lowest hardware frequency of the CPU (cpuinfo min). ${FROM}`, ['cpu', 'source']);
+  const max = g('xen_pm_cpu_frequency_max_hertz', `Highest hardware frequency of the CPU (cpuinfo max, incl. the acpi-cpufreq turbo entry). ${FROM}`, ['cpu', 'source']);
+  const smax = g('xen_pm_cpu_scaling_frequency_max_hertz', `Upper limit of the frequency policy (scaling max). ${FROM}`, ['cpu', 'source']);
+  const smin = g('xen_pm_cpu_scaling_frequency_min_hertz', `Lower limit of the frequency policy (scaling min). ${FROM}`, ['cpu', 'source']);
+  const online = g('xen_pm_cpu_online', `1 when the CPU is online, 0 when offline (Xen physical CPUs or kernel CPUs). ${FROM}`, ['cpu']);
+  const gov = g('xen_pm_cpu_governor_info', `Frequency governor and driver per CPU; value 1. ${FROM}`, ['cpu', 'governor', 'driver']);
+  const usable = g('xen_pm_cpu_pstates_usable', `P-states the CPU may use after the firmware _PPC limit (xenpm get-cpufreq-states). ${FROM}`, ['cpu']);
+  const total = g('xen_pm_cpu_pstates', `P-states in the CPU's table. ${FROM}`, ['cpu']);
+  for (const row of r.cpus) {
+    const l = { cpu: String(row.cpu), source: row.source };
+    if (row.curHz !== null) cur.set(l, row.curHz);
+    if (row.minHz !== null) min.set(l, row.minHz);
+    if (row.maxHz !== null) max.set(l, row.maxHz);
+    if (row.scalingMaxHz !== null) smax.set(l, row.scalingMaxHz);
+    if (row.scalingMinHz !== null) smin.set(l, row.scalingMinHz);
+    if (row.online !== null) online.set({ cpu: l.cpu }, row.online ? 1 : 0);
+    if (row.governor || row.driver) gov.set({ cpu: l.cpu, governor: row.governor ?? '', driver: row.driver ?? '' }, 1);
+    if (row.usablePStates !== null) usable.set({ cpu: l.cpu }, row.usablePStates);
+    if (row.totalPStates !== null) total.set({ cpu: l.cpu }, row.totalPStates);
+  }
+  const turbo = g('xen_pm_cpu_turbo_enabled', `1 when turbo/boost is enabled for the CPU, 0 when disabled (xenpm turbo mode, or sysfs boost/no_turbo). ${FROM}`, ['cpu']);
+  for (const b of s.xen.para?.cpus ?? []) if (b.turbo) turbo.set({ cpu: String(b.cpu) }, b.turbo === 'enabled' ? 1 : 0);
+  if (!s.xen.para?.cpus.length) {
+    const global = s.cpufreq.globals.intelPstate?.noTurbo ?? null;
+    for (const p of s.cpufreq.policies) {
+      const on = global !== null ? !global : p.boost ?? s.cpufreq.globals.boost;
+      if (on === null) continue;
+      for (const cpu of p.relatedCpus ?? p.affectedCpus ?? []) turbo.set({ cpu: String(cpu) }, on ? 1 : 0);
+    }
+  }
+
+  const pres = c('xen_pm_pstate_residency_seconds_total', `Time spent in each P-state since boot or stats reset (xenpm get-cpufreq-states residency, or stats/time_in_state). ${FROM}`, ['cpu', 'state', 'frequency_hertz']);
+  const ptr = c('xen_pm_pstate_transitions_total', `Entries into each P-state (xenpm get-cpufreq-states transition, or stats/trans_table column sums). ${FROM}`, ['cpu', 'state', 'frequency_hertz']);
+  if (s.xen.states?.cpus.length) {
+    for (const st of s.xen.states.cpus) for (const p of st.states) {
+      const f = p.freqMhz === null ? null : hz(p.freqMhz * 1000);
+      if (f === null) continue;
+      const l = { cpu: String(st.cpu), state: `P${p.index}`, frequency_hertz: String(f) };
+      if (p.residencyMs !== null) pres.inc(l, p.residencyMs / 1000);
+      if (p.transitions !== null) ptr.inc(l, p.transitions);
+    }
+  } else {
+    for (const p of s.cpufreq.policies) {
+      const tis = [...(p.timeInState ?? [])].sort((a, b) => b.khz - a.khz);
+      const cols = p.transTable ? p.transTable.frequenciesKhz.map((f, j) => [f, p.transTable!.counts.reduce((a, row) => a + row[j]!, 0)] as const) : [];
+      for (const cpu of (p.relatedCpus ?? p.affectedCpus ?? []).slice(0, 1)) {
+        tis.forEach((e, i) => {
+          const f = hz(e.khz);
+          if (f === null) return;
+          const l = { cpu: String(cpu), state: `P${i}`, frequency_hertz: String(f) };
+          pres.inc(l, e.seconds);
+          const col = cols.find(([k]) => k === e.khz);
+          if (col) ptr.inc(l, col[1]);
+        });
+      }
+    }
+  }
+
+  const cres = c('xen_pm_cstate_residency_seconds_total', `Time spent in each C-state (xenpm get-cpuidle-states residency incl. C0, or cpuidle stateN/time). ${FROM}`, ['cpu', 'state']);
+  const cuse = c('xen_pm_cstate_entries_total', `Entries into each C-state (xenpm transition count, or cpuidle stateN/usage). ${FROM}`, ['cpu', 'state']);
+  if (s.xen.idle?.cpus.length) {
+    for (const ci of s.xen.idle.cpus) for (const st of ci.states) {
+      const l = { cpu: String(ci.cpu), state: `C${st.index}` };
+      if (st.residencyMs !== null) cres.inc(l, st.residencyMs / 1000);
+      if (st.transitions !== null) cuse.inc(l, st.transitions);
+    }
+  } else {
+    for (const ci of s.cpuidle.cpus) for (const st of ci.states) {
+      const l = { cpu: String(ci.cpu), state: st.name ?? `state${st.index}` };
+      if (st.timeUs !== null) cres.inc(l, st.timeUs / 1e6);
+      if (st.usage !== null) cuse.inc(l, st.usage);
+    }
+  }
+
+  const eff = g('xen_pm_cpu_effective_frequency_hertz', `Residency-weighted frequency over the stuck-detection window, from P-state residency deltas between probes (not get-cpufreq-average). ${FROM}`, ['cpu']);
+  const busy = g('xen_pm_cpu_busy_ratio', `Share of time the CPU was busy (C0) over the stuck-detection window, 0..1. ${FROM}`, ['cpu']);
+  const top = g('xen_pm_cpu_top_pstate_residency_ratio', `Share of P-state residency at the top usable (or top non-turbo) state over the window, 0..1. ${FROM}`, ['cpu']);
+  const stuckG = g('xen_pm_cpu_frequency_stuck', `1 when the CPU was busy over the window yet never reached the top P-state (FREQUENCY_STUCK_BELOW_MAX). ${FROM}`, ['cpu']);
+  for (const [cpu, w] of input.stuck.perCpu) {
+    const l = { cpu: String(cpu) };
+    if (w.effectiveKhz !== null) eff.set(l, Math.round(w.effectiveKhz * 1000));
+    if (w.busyRatio !== null) busy.set(l, w.busyRatio);
+    if (w.topShare !== null) top.set(l, w.topShare);
+    stuckG.set(l, w.stuck ? 1 : 0);
+  }
+
+  const ok = g('xen_pm_probe_success', 'Whether each source answered usably in the last probe (1) or not (0).', ['source']);
+  const dur = g('xen_pm_probe_duration_seconds', 'How long each source took in the last probe.', ['source']);
+  for (const o of input.sources) {
+    ok.set({ source: o.source }, o.success ? 1 : 0);
+    dur.set({ source: o.source }, o.durationSeconds);
+  }
+  g('xen_pm_probe_read_errors', `Reads that failed in the last probe (EAGAIN, EACCES, EIO, links leaving the root …), per source. ${FROM}`, ['source']);
+  const errs = reg.getSingleMetric('xen_pm_probe_read_errors') as Gauge;
+  const bySource = new Map<string, number>();
+  for (const p of s.problems) bySource.set(p.source, (bySource.get(p.source) ?? 0) + 1);
+  for (const src of ['platform', 'cpus', 'cpufreq', 'cpuidle', 'xen-dom0', 'acpi']) errs.set({ source: src }, bySource.get(src) ?? 0);
+  g('xen_pm_last_probe_timestamp_seconds', 'Unix time the last probe finished.').set(input.probeTimestampSeconds);
+  c('xen_pm_probes_total', 'Probes completed since start.').inc(input.probesTotal);
+  c('xen_pm_probes_skipped_total', 'Scheduled probes skipped because the previous one was still running.').inc(input.probesSkipped);
+  return reg;
+}
+
+/** Which sources answered, for xen_pm_probe_success and _duration_seconds. */
+export function sourceOutcomes(s: Snapshot): ProbeOutcome[] {
+  const d = (k: string) => (s.durationsMs[k] ?? 0) / 1000;
+  const out: ProbeOutcome[] = [
+    { source: 'sysfs', success: s.cpus.cpus.length > 0 && !s.problems.some((p) => ['cpus', 'cpufreq', 'cpuidle'].includes(p.source)), durationSeconds: d('cpus') + d('cpufreq') + d('cpuidle') },
+    { source: 'kernel-log', success: s.kernelLog.available, durationSeconds: 0 },
+  ];
+  for (const c of Object.values(s.xen.commands)) {
+    out.push({ source: c.name, success: c.available && !c.timedOut && !c.signal && !c.truncated, durationSeconds: c.durationMs / 1000 });
+  }
+  return out;
+}

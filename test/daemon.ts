@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { REPO } from './helpers.js';
+
+export interface Daemon {
+  port: number;
+  url: string;
+  logs: string[];
+  proc: ChildProcess;
+  stop(): Promise<number | null>;
+}
+
+/** Starts the real built daemon on a free loopback port and waits until it listens and has probed once. */
+export async function startDaemon(args: string[], scheme = 'http'): Promise<Daemon> {
+  const proc = spawn(process.execPath, [path.join(REPO, 'dist/src/cli/main.js'), 'serve', '--web.listen-address', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: string[] = [];
+  let buf = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`daemon did not start:\n${logs.join('\n')}`)), 20_000);
+    const onData = (c: Buffer) => {
+      buf += c.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop()!;
+      for (const l of lines) {
+        logs.push(l);
+        const m = /"address":"[^"]*:(\d+)"/.exec(l);
+        if (m && /"msg":"listening"/.test(l)) { clearTimeout(timer); resolve(Number(m[1])); }
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', (c: Buffer) => logs.push(c.toString()));
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`daemon exited ${code}:\n${logs.join('\n')}`)); });
+  });
+  proc.stdout!.on('data', (c: Buffer) => logs.push(...c.toString().split('\n').filter(Boolean)));
+  const url = `${scheme}://127.0.0.1:${port}`;
+  const d: Daemon = {
+    port, url, logs, proc,
+    stop: () => new Promise((resolve) => {
+      if (proc.exitCode !== null) return resolve(proc.exitCode);
+      proc.removeAllListeners('exit');
+      proc.on('exit', (code) => resolve(code));
+      proc.kill('SIGTERM');
+    }),
+  };
+  return d;
+}
+
+/** Waits until the daemon has a probe (its /healthz says ok). */
+export async function waitHealthy(d: Daemon, init: RequestInit = {}): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const r = await fetch(`${d.url}/healthz`, init);
+      if (r.status === 200) return;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`daemon never became healthy:\n${d.logs.join('\n')}`);
+}
