@@ -29,7 +29,10 @@ export function detectStuck(history: readonly CounterSample[], o: StuckOptions =
   const perCpu: StuckVerdict['perCpu'] = new Map();
   const last = history[history.length - 1];
   if (!last) return { perCpu, finding: null };
-  const from = history.find((s) => last.t - s.t <= o.windowMs) ?? last;
+  // Start at the newest sample at least one window old (probe jitter must not shrink the window);
+  // before the history is that long, at the oldest sample, which then judges nothing until covered.
+  let from = history[0]!;
+  for (const s of history) if (last.t - s.t >= o.windowMs) from = s;
   const span = last.t - from.t;
   const covered = span >= o.windowMs * o.minCoverage;
   const stuck: number[] = [];

@@ -267,6 +267,13 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateView {
       busyRatio: c0 !== null && idleMs !== null && c0 + idleMs > 0 ? c0 / (c0 + idleMs) : null,
     });
   }
+  // Physical CPUs Xen reports offline (SMT siblings parked, hot-unplugged) complete the table.
+  for (const [cpu, on] of online) {
+    if (on === false && !withData.has(cpu)) {
+      rows.push({ cpu, online: false, source: 'xen', curHz: null, minHz: null, maxHz: null, scalingMinHz: null, scalingMaxHz: null, governor: null, driver: null, usablePStates: null, totalPStates: null, busyRatio: null });
+    }
+  }
+  rows.sort((a, b) => a.cpu - b.cpu);
   for (const st of s.xen.states?.cpus ?? []) {
     for (const p of st.states) if (p.freqMhz !== null && p.freqMhz * 1000 <= MAX_CPU_KHZ) table.add(p.freqMhz * 1000);
     if (!withData.has(st.cpu) && st.usablePStates !== null && st.totalPStates !== null && st.usablePStates < st.totalPStates) {
