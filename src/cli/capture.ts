@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import type { CommandResult, HostRoot } from '../probe/host-root.js';
+import { KEEP_FILE } from '../probe/root-files.js';
 
 /**
  * Wraps a live host root and remembers everything the probe read, so a capture holds exactly
@@ -107,9 +108,18 @@ export function writeCapture(rec: RecordingHost, out: string, version: string): 
     fs.writeFileSync(path.join(cmdDir, `${c.name}.exit`), `${c.exitCode ?? (c.signal ? 128 + 9 : 1)}\n`);
     commands++;
   }
+  markEmptyDirs(out);
   fs.writeFileSync(path.join(out, 'capture.json'), JSON.stringify({
     formatVersion: 1, capturedAt: new Date().toISOString(), hostname: os.hostname(), tool: `xen-pm-exporter ${version}`,
     commandOrigins: Object.fromEntries(rec.commands.map((c) => [c.name, c.origin])),
   }, null, 2) + '\n');
   return { files: rec.files.size, commands };
+}
+
+/** An empty directory is information (no policy, module not loaded): keep it alive through git and tar. */
+export function markEmptyDirs(dir: string): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) markEmptyDirs(path.join(dir, e.name));
+  }
+  if (fs.readdirSync(dir).length === 0) fs.writeFileSync(path.join(dir, KEEP_FILE), '');
 }

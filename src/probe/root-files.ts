@@ -5,6 +5,9 @@ import type { BytesResult, ListResult, ReadFailureKind, ReadResult } from './hos
 /** sysfs/procfs text files are tiny; anything larger than this is not what we expect to read. */
 export const MAX_TEXT_BYTES = 256 * 1024;
 
+/** Placeholder that keeps an empty directory of a capture alive in git. */
+export const KEEP_FILE = '.keep';
+
 function classify(err: unknown): { kind: ReadFailureKind; reason: string } {
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
@@ -118,7 +121,8 @@ export class RootFiles {
     const where = this.resolve(rel);
     if (!where.ok) return where;
     try {
-      return { ok: true, entries: fs.readdirSync(where.real).sort() };
+      // `.keep` marks an empty directory in a capture (git and many archivers drop empty ones).
+      return { ok: true, entries: fs.readdirSync(where.real).filter((e) => e !== KEEP_FILE).sort() };
     } catch (err) {
       return { ok: false, ...classify(err) };
     }

@@ -32,6 +32,11 @@ describe('xen-pm-exporter check', () => {
     const cap = run('capture', '--out', out);
     expect(cap.status, cap.stderr).toBe(0);
     expect(fs.existsSync(path.join(out, 'capture.json'))).toBe(true);
+    // Empty directories carry meaning (no policy, module not loaded) and must survive git: none is left empty.
+    const empty: string[] = [];
+    const walk = (d: string) => { const es = fs.readdirSync(d, { withFileTypes: true }); if (!es.length) empty.push(d); for (const e of es) if (e.isDirectory()) walk(path.join(d, e.name)); };
+    walk(out);
+    expect(empty).toEqual([]);
     const replay = run('check', '--root', out, '--format', 'json');
     const strip = (t: string) => { const r = JSON.parse(t); delete r.generatedAt; delete r.sources; return r; };
     expect(strip(replay.stdout)).toEqual(strip(live.stdout));
