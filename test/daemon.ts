@@ -11,8 +11,13 @@ export interface Daemon {
 }
 
 /** Starts the real built daemon on a free loopback port and waits until it listens and has probed once. */
-export async function startDaemon(args: string[], scheme = 'http'): Promise<Daemon> {
-  const proc = spawn(process.execPath, [path.join(REPO, 'dist/src/cli/main.js'), 'serve', '--web.listen-address', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startDaemon(args: string[], scheme = 'http'): Promise<Daemon> {
+  return startDaemonWith([path.join(REPO, 'dist/src/cli/main.js')], args, scheme);
+}
+
+/** Same, for another entry point (the single-file bundle). */
+export async function startDaemonWith(entry: string[], args: string[], scheme = 'http'): Promise<Daemon> {
+  const proc = spawn(process.execPath, [...entry, 'serve', '--web.listen-address', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   let buf = '';
   const port = await new Promise<number>((resolve, reject) => {

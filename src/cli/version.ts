@@ -11,4 +11,7 @@ function readVersion(): string {
   return '0.0.0-unknown';
 }
 
-export const VERSION = readVersion();
+/** Set by the single-file bundle (scripts/bundle.mjs), which has no package.json beside it. */
+declare const __XEN_PM_EXPORTER_VERSION__: string | undefined;
+
+export const VERSION = typeof __XEN_PM_EXPORTER_VERSION__ === 'string' ? __XEN_PM_EXPORTER_VERSION__ : readVersion();

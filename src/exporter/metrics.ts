@@ -49,6 +49,15 @@ export function buildRegistry(input: ExpositionInput, openMetrics = false): Regi
   g('xen_pm_cpufreq_info', `Most common frequency driver and governor across CPUs (xenpm or sysfs cpufreq); value 1. ${FROM}`, ['driver', 'governor'])
     .set({ driver: r.pstates.driver ?? '', governor: r.pstates.governor ?? '' }, 1);
 
+  // Reference lines for dashboards: the table's turbo entry, its highest non-turbo state (P0 of the
+  // non-turbo range) and its lowest state.
+  const ref = g('xen_pm_frequency_reference_hertz', `Reference frequencies of the host's P-state table: turbo-entry (acpi-cpufreq "max + 1 MHz"), max-non-turbo, min. ${FROM}`, ['kind']);
+  const table = r.pstates.frequenciesHz;
+  if (r.pstates.turboEntryHz !== null) ref.set({ kind: 'turbo-entry' }, r.pstates.turboEntryHz);
+  const nonTurbo = table.find((f) => f !== r.pstates.turboEntryHz) ?? (r.pstates.turboEntryHz === null ? r.pstates.maxHz : null);
+  if (nonTurbo !== null && nonTurbo !== undefined) ref.set({ kind: 'max-non-turbo' }, nonTurbo);
+  if (r.pstates.minHz !== null) ref.set({ kind: 'min' }, r.pstates.minHz);
+
   const fnd = g('xen_pm_finding', `Diagnosis findings: 1 while active, 0 otherwise; every known id is always present. ${FROM}`, ['id', 'severity']);
   const active = new Map(r.findings.map((f) => [f.id, f.severity]));
   for (const id of Object.keys(CATALOG) as Array<keyof typeof CATALOG>) {

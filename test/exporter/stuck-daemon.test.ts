@@ -1,62 +1,16 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIXTURES, tmpDir } from '../helpers.js';
 import { startDaemon, waitHealthy, type Daemon } from '../daemon.js';
-import { waitFor } from '../net.js';
+import { advancingCapture, type LoadMode } from '../advancing-capture.js';
 
-/**
- * The running daemon over successive probes of a capture whose xenpm counters advance like a
- * live host's: Xen's 4.2+ format strings, 4 P-states, C0/C1 like QEMU's "no _CST" signature.
- */
-const FREQS = [2401, 2400, 2000, 1200];
-function statesText(res: number[]): string {
-  let out = '';
-  for (const cpu of [0, 1]) {
-    out += `cpu id               : ${cpu}\ntotal P-states       : 4\nusable P-states      : 4\ncurrent frequency    : 1200 MHz\n`;
-    res.forEach((r, i) => {
-      out += `${(i === 3 ? `*P${i}` : `P${i}`).padEnd(11)}[${String(FREQS[i]).padStart(4)} MHz]: transition [${String(i === 3 ? 5 : 1).padStart(20)}]\n`;
-      out += `                       residency  [${String(r).padStart(20)} ms]\n`;
-    });
-    out += '\n';
-  }
-  return out;
-}
-function idleText(c0: number, idle: number): string {
-  let out = 'Max possible C-state: C1\n\n';
-  for (const cpu of [0, 1]) {
-    out += `cpu id               : ${cpu}\ntotal C-states       : 2\nidle time(ms)        : ${idle}\n`;
-    out += `C0                   : transition [${'1'.padStart(20)}]\n                       residency  [${String(c0).padStart(20)} ms]\n`;
-    out += `C1                   : transition [${'1'.padStart(20)}]\n                       residency  [${String(idle).padStart(20)} ms]\n\n`;
-  }
-  return out;
-}
+/** The running daemon over successive probes of a capture whose counters advance (see advancing-capture). */
 
 let daemon: Daemon | null = null;
 afterEach(async () => { await daemon?.stop(); daemon = null; });
 
-async function run(kind: 'pinned-busy' | 'pinned-idle' | 'free-busy') {
-  const dir = tmpDir('stuck-');
-  fs.cpSync(path.join(FIXTURES, 'xen-dom0-ppc-capped'), dir, { recursive: true, verbatimSymlinks: true });
-  fs.rmSync(path.join(dir, 'commands/xl-dmesg.stdout'));
-  const cmd = (n: string) => path.join(dir, 'commands', `${n}.stdout`);
-  const res = [0, 0, 0, 0];
-  let c0 = 1000;
-  let idle = 1000;
-  const advance = () => {
-    const busy = kind !== 'pinned-idle';
-    res[kind === 'free-busy' ? 0 : 3]! += 500;
-    c0 += busy ? 480 : 10;
-    idle += busy ? 20 : 490;
-    fs.writeFileSync(cmd('xenpm-get-cpufreq-states') + '.tmp', statesText(res));
-    fs.renameSync(cmd('xenpm-get-cpufreq-states') + '.tmp', cmd('xenpm-get-cpufreq-states'));
-    fs.writeFileSync(cmd('xenpm-get-cpuidle-states') + '.tmp', idleText(c0, idle));
-    fs.renameSync(cmd('xenpm-get-cpuidle-states') + '.tmp', cmd('xenpm-get-cpuidle-states'));
-  };
-  advance();
-  const timer = setInterval(advance, 250);
+async function run(kind: LoadMode) {
+  const cap = advancingCapture(kind);
   try {
-    daemon = await startDaemon(['--root', dir, '--probe.interval', '1s', '--probe.stuck-window', '3s']);
+    daemon = await startDaemon(['--root', cap.dir, '--probe.interval', '1s', '--probe.stuck-window', '3s']);
     await waitHealthy(daemon);
     // Let at least one full window of probes pass.
     await new Promise((r) => setTimeout(r, 4500));
@@ -64,7 +18,7 @@ async function run(kind: 'pinned-busy' | 'pinned-idle' | 'free-busy') {
     const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
     return { health, metrics };
   } finally {
-    clearInterval(timer);
+    cap.stop();
   }
 }
 
