@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'test/.tmp/**', 'test/sysfs-fixtures/**'],
+    exclude: ['**/node_modules/**', 'test/.tmp/**', 'test/sysfs-fixtures/**', 'test/xen/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -228,7 +228,7 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateView {
   const implausible: string[] = [];
   const capped: string[] = [];
   const pinned: string[] = [];
-  const turboOff: number[] = [];
+  const turboOff: Array<{ cpu: number; text: string }> = [];
   const ok = (khz: number | null, label: string, cpu: number) => {
     if (khz === null) return null;
     if (khz > MAX_CPU_KHZ) { implausible.push(`CPU${cpu} ${label} = ${khz} kHz`); return null; }
@@ -254,7 +254,9 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateView {
       (scMax !== null && lowest !== null && hwMax !== null && hwMax > lowest && scMax <= lowest)) {
       pinned.push(`CPU${b.cpu}: governor ${b.governor ?? '?'}${b.userspaceSetspeedKhz !== null ? `, scaling_setspeed ${b.userspaceSetspeedKhz}` : ''}, scaling max [${b.scalingMaxKhz ?? '?'}], lowest ${lowest ?? '?'} kHz`);
     }
-    if (b.turbo === 'disabled' && turboEntryKhz(b.availableFrequenciesKhz) !== null) turboOff.push(b.cpu);
+    if ((b.turbo === 'disabled' || b.turbo === 'disabled-or-na') && turboEntryKhz(b.availableFrequenciesKhz) !== null) {
+      turboOff.push({ cpu: b.cpu, text: b.turbo === 'disabled' ? 'disabled' : 'disabled or n/a' });
+    }
     const idle = idleBy.get(b.cpu);
     const c0 = idle?.states.find((x) => x.index === 0)?.residencyMs ?? null;
     const idleMs = idle?.idleTimeMs ?? null;
@@ -285,7 +287,14 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateView {
     findings.push(finding('PSTATES_CAPPED', `${capped.length} CPU(s) cannot reach their maximum P-state.`, [...capped, ...(ppc.length ? [`xl dmesg: _PPC: ${ppc[ppc.length - 1]}`] : [])]));
   }
   if (pinned.length) findings.push(finding('GOVERNOR_PINNED_LOW', `${pinned.length} CPU(s) are held at their lowest frequency by Xen's governor settings.`, pinned));
-  if (turboOff.length) findings.push(finding('TURBO_DISABLED', `Turbo is disabled in Xen on CPU(s) ${formatCpuList(turboOff)} although the P-state table has a turbo entry.`, [`xenpm get-cpufreq-para: turbo mode : disabled (CPUs ${formatCpuList(turboOff)})`]));
+  if (turboOff.length) {
+    const cpus = formatCpuList(turboOff.map((t) => t.cpu));
+    const said = turboOff[0]!.text;
+    findings.push(finding('TURBO_DISABLED', said === 'disabled'
+      ? `Turbo is disabled in Xen on CPU(s) ${cpus} although the P-state table has a turbo entry.`
+      : `Xen reports turbo "disabled or n/a" on CPU(s) ${cpus} although the P-state table has a turbo entry: switched off, or not supported by this CPU.`,
+    [`xenpm get-cpufreq-para: turbo mode : ${said} (CPUs ${cpus})`]));
+  }
   for (const a of s.xen.average?.cpus ?? []) {
     const hwMax = blocks.find((b) => b.cpu === a.cpu)?.cpuinfoMaxKhz ?? null;
     if (a.averageKhz !== null && (a.averageKhz > MAX_CPU_KHZ || (hwMax !== null && a.averageKhz > hwMax * 2))) implausible.push(`CPU${a.cpu} average cpu frequency: ${a.averageKhz} kHz`);

@@ -87,7 +87,7 @@ export function buildRegistry(input: ExpositionInput, openMetrics = false): Regi
     if (row.totalPStates !== null) total.set({ cpu: l.cpu }, row.totalPStates);
   }
   const turbo = g('xen_pm_cpu_turbo_enabled', `1 when turbo/boost is enabled for the CPU, 0 when disabled (xenpm turbo mode, or sysfs boost/no_turbo). ${FROM}`, ['cpu']);
-  for (const b of s.xen.para?.cpus ?? []) if (b.turbo) turbo.set({ cpu: String(b.cpu) }, b.turbo === 'enabled' ? 1 : 0);
+  for (const b of s.xen.para?.cpus ?? []) if (b.turbo) turbo.set({ cpu: String(b.cpu) }, b.turbo === 'enabled' ? 1 : 0); // 'disabled or n/a' is not enabled
   if (!s.xen.para?.cpus.length) {
     const global = s.cpufreq.globals.intelPstate?.noTurbo ?? null;
     for (const p of s.cpufreq.policies) {

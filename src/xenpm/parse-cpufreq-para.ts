@@ -37,7 +37,8 @@ export interface XenCpufreqPara {
   scalingMaxKhz: number | null;
   scalingMinKhz: number | null;
   scalingCurKhz: number | null;
-  turbo: 'enabled' | 'disabled' | null;
+  /** 4.1–4.3 say `disabled`; 4.4+ print `disabled or n/a`, which cannot tell off from unsupported. */
+  turbo: 'enabled' | 'disabled' | 'disabled-or-na' | null;
   cppc: XenCppc | null;
   /** Lines of the block, for evidence. */
   lines: string[];
@@ -173,7 +174,7 @@ export function parseCpufreqPara(stdout: string, stderr = ''): CpufreqParaOutput
         return true;
       }
       case 'turbo mode':
-        b.turbo = /^enabled/i.test(value) ? 'enabled' : /^disabled/i.test(value) ? 'disabled' : null;
+        b.turbo = /^enabled/i.test(value) ? 'enabled' : /^disabled or n\/a/i.test(value) ? 'disabled-or-na' : /^disabled/i.test(value) ? 'disabled' : null;
         return true;
       case 'cppc variables':
         b.cppc ??= emptyCppc();

@@ -20,6 +20,14 @@ const EXPECT: Record<string, { kind: string; status: string; controller: string;
   'xen-dom0-offline-smt-siblings': { kind: 'xen-dom0', status: 'ok', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: [], absentIds: ['XEN_ACPI_UPLOAD_ERROR', 'XEN_PSTATE_HANDOFF_PARTIAL'] },
   'xen-dom0-ppc-capped': { kind: 'xen-dom0', status: 'warning', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: ['PSTATES_CAPPED', 'CSTATES_LIMITED'] },
   'xen-dom0-only-cpufreq-para': { kind: 'xen-dom0', status: 'critical', controller: 'none', handoff: 'no', driver: null, ids: ['XEN_PSTATE_HANDOFF_MISSING'], absentIds: ['XEN_ACPI_PROCESSOR_NOT_LOADED'] },
+  // Real captures from Xen 4.17 + Linux 6.1 under QEMU (test/xen).
+  'qemu-xen-4.17-stock-firmware': { kind: 'xen-dom0', status: 'critical', controller: 'none', handoff: 'no', driver: null, ids: ['FIRMWARE_NO_PSTATES', 'XEN_ACPI_PROCESSOR_NOT_LOADED', 'CSTATES_LIMITED'], absentIds: ['XEN_PSTATE_HANDOFF_MISSING'] },
+  'qemu-xen-4.17-pstates-uploaded': { kind: 'xen-dom0', status: 'ok', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: ['TURBO_DISABLED', 'CSTATES_LIMITED'] },
+  'qemu-xen-4.17-module-blacklisted': { kind: 'xen-dom0', status: 'critical', controller: 'none', handoff: 'no', driver: null, ids: ['XEN_PSTATE_HANDOFF_MISSING', 'XEN_ACPI_PROCESSOR_NOT_LOADED', 'CSTATES_LIMITED'], absentIds: ['FIRMWARE_NO_PSTATES'] },
+  'qemu-xen-4.17-cpufreq-none': { kind: 'xen-dom0', status: 'warning', controller: 'none', handoff: 'not-applicable', driver: null, ids: ['XEN_CPUFREQ_DISABLED', 'CSTATES_LIMITED'] },
+  'qemu-xen-4.17-ppc-capped': { kind: 'xen-dom0', status: 'warning', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: ['PSTATES_CAPPED', 'TURBO_DISABLED', 'CSTATES_LIMITED'] },
+  'qemu-xen-4.17-pinned-under-load': { kind: 'xen-dom0', status: 'warning', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: ['PSTATES_CAPPED', 'GOVERNOR_PINNED_LOW', 'TURBO_DISABLED', 'CSTATES_LIMITED'] },
+  'qemu-xen-4.17-free-under-load': { kind: 'xen-dom0', status: 'ok', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: ['TURBO_DISABLED', 'CSTATES_LIMITED'] },
   'xen-3.4-dom0-pasted-para': { kind: 'xen-dom0', status: 'ok', controller: 'xen', handoff: 'yes', driver: 'Unknown', ids: [] },
 };
 
