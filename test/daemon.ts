@@ -11,13 +11,13 @@ export interface Daemon {
 }
 
 /** Starts the real built daemon on a free loopback port and waits until it listens and has probed once. */
-export function startDaemon(args: string[], scheme = 'http'): Promise<Daemon> {
-  return startDaemonWith([path.join(REPO, 'dist/src/cli/main.js')], args, scheme);
+export function startDaemon(args: string[], scheme = 'http', as?: { uid: number; gid: number }): Promise<Daemon> {
+  return startDaemonWith([path.join(REPO, 'dist/src/cli/main.js')], args, scheme, as);
 }
 
 /** Same, for another entry point (the single-file bundle). */
-export async function startDaemonWith(entry: string[], args: string[], scheme = 'http'): Promise<Daemon> {
-  const proc = spawn(process.execPath, [...entry, 'serve', '--web.listen-address', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startDaemonWith(entry: string[], args: string[], scheme = 'http', as?: { uid: number; gid: number }): Promise<Daemon> {
+  const proc = spawn(process.execPath, [...entry, 'serve', '--web.listen-address', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(as ?? {}) });
   const logs: string[] = [];
   let buf = '';
   const port = await new Promise<number>((resolve, reject) => {

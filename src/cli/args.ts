@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 /** Flags follow the Prometheus exporter convention (`--web.listen-address`, `--log.level` …). */
 export const FLAGS = {
   root: { type: 'string', default: '/' },
+  commands: { type: 'string', default: 'auto' },
   format: { type: 'string', default: 'text' },
   out: { type: 'string' },
   'web.listen-address': { type: 'string', multiple: true },
@@ -43,6 +44,8 @@ Commands:
 
 Flags:
   --root DIR                        host root: / (live) or a capture directory (default /)
+  --commands auto|live|capture      run the fixed commands, or read them from the root's commands/ (default auto:
+                                    live on /, capture elsewhere)
   --format text|json                check output format (default text)
   --out DIR                         capture destination; must be empty or absent
   --web.listen-address ADDR         address to listen on, repeatable (default :9863)
@@ -57,3 +60,8 @@ Flags:
   --log.level LEVEL                 debug, info, warn, error (default info)
   --version                         print the version
 `;
+
+export function commandSource(text: string): 'auto' | 'live' | 'capture' {
+  if (text === 'auto' || text === 'live' || text === 'capture') return text;
+  throw new Error(`--commands must be auto, live or capture, not ${JSON.stringify(text)}`);
+}

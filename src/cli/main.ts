@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { FLAGS, parseDuration, parseFlags, USAGE } from './args.js';
+import { commandSource, FLAGS, parseDuration, parseFlags, USAGE } from './args.js';
 import { VERSION } from './version.js';
 import { runCheck } from './check.js';
 import { openHost } from '../probe/open-host.js';
@@ -30,11 +30,11 @@ async function main(argv: string[]): Promise<number> {
   };
   switch (command) {
     case 'check':
-      return runCheck(f.root, f.format, settings, f['xenpm.enable-cpufreq-average']);
+      return runCheck(f.root, f.format, settings, f['xenpm.enable-cpufreq-average'], commandSource(f.commands));
     case 'capture': {
       if (!f.out) throw new Error('capture needs --out DIR');
       assertEmptyTarget(f.out);
-      const rec = new RecordingHost(openHost(f.root, settings));
+      const rec = new RecordingHost(openHost(f.root, settings, commandSource(f.commands)));
       const snapshot = await probeHost(rec, { includeAverage: f['xenpm.enable-cpufreq-average'] });
       const { files, commands } = writeCapture(rec, f.out, VERSION);
       const report = diagnose(snapshot);

@@ -67,7 +67,12 @@ export function buildApp(o: AppOptions): FastifyInstance {
       const text = await o.loop.openMetrics();
       if (text) return reply.type(Registry.OPENMETRICS_CONTENT_TYPE).send(text);
     }
-    return reply.type(Registry.PROMETHEUS_CONTENT_TYPE).send(cur.text);
+    reply.type(Registry.PROMETHEUS_CONTENT_TYPE).header('Vary', 'Accept-Encoding');
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      const gz = await o.loop.gzippedText();
+      if (gz) return reply.header('Content-Encoding', 'gzip').send(gz);
+    }
+    return reply.send(cur.text);
   });
 
   app.get('/health', async (req, reply) => {

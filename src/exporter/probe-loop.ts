@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { HostRoot } from '../probe/host-root.js';
@@ -8,6 +10,8 @@ import type { Report } from '../diagnosis/report.js';
 import { countersFromSnapshot, type CounterSample } from '../diagnosis/residency-history.js';
 import { DEFAULT_STUCK, detectStuck, type StuckOptions, type StuckVerdict } from '../diagnosis/stuck.js';
 import { buildRegistry, sourceOutcomes, type ExpositionInput } from './metrics.js';
+
+const gzipAsync = promisify(gzip);
 
 export interface ProbeLoopOptions {
   host: HostRoot;
@@ -43,6 +47,7 @@ export class ProbeLoop {
   private readonly acpiCache: { scan: AcpiTablesScan | null } = { scan: null };
   private readonly sourceOk = new Map<string, boolean>();
   private openMetricsCache: { for: ProbeResult; text: string } | null = null;
+  private gzipCache: { for: ProbeResult; body: Promise<Buffer> } | null = null;
   private lastInput: ExpositionInput | null = null;
   readonly stuckOptions: StuckOptions;
 
@@ -112,6 +117,14 @@ export class ProbeLoop {
       this.openMetricsCache = { for: cur, text: await buildRegistry(this.lastInput, true).metrics() };
     }
     return this.openMetricsCache.text;
+  }
+
+  /** The Prometheus text, gzip-compressed once per probe (Prometheus always asks for gzip). */
+  gzippedText(): Promise<Buffer> | null {
+    const cur = this.current;
+    if (!cur) return null;
+    if (this.gzipCache?.for !== cur) this.gzipCache = { for: cur, body: gzipAsync(cur.text, { level: 6 }) };
+    return this.gzipCache.body;
   }
 
   start(): void {

@@ -1,7 +1,7 @@
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Flags } from '../cli/args.js';
-import { parseDuration } from '../cli/args.js';
+import { commandSource, parseDuration } from '../cli/args.js';
 import type { CommandSettings } from '../probe/command-catalog.js';
 import { openHost } from '../probe/open-host.js';
 import { VERSION } from '../cli/version.js';
@@ -34,7 +34,7 @@ export async function serve(f: Flags, settings: Partial<CommandSettings>): Promi
   if ('error' in first) throw new Error(`--web.config.file: ${first.error}`);
   const https = first.cfg.tls ? WebConfigSource.tlsOptions(first.cfg.tls) : null;
 
-  const host = openHost(f.root, settings);
+  const host = openHost(f.root, settings, commandSource(f.commands));
   const loop = new ProbeLoop({ host, intervalMs, stuck: { windowMs }, includeAverage: f['xenpm.enable-cpufreq-average'], logger });
   logger.info({ version: VERSION, root: host.path, live: host.live, interval: f['probe.interval'], stuckWindow: f['probe.stuck-window'] }, 'starting xen-pm-exporter');
   loop.start();

@@ -10,11 +10,15 @@ import { readLiveKernelLog } from './live-kernel-log.js';
  * Opens a host root. "/" is the live host (commands are spawned); any other directory is a
  * capture (commands are read back from `commands/`), per the capture-format contract.
  */
-export function openHost(root: string, settings: Partial<CommandSettings> = {}): HostRoot {
+export type CommandSource = 'auto' | 'live' | 'capture';
+
+export function openHost(root: string, settings: Partial<CommandSettings> = {}, commands: CommandSource = 'auto'): HostRoot {
   const s: CommandSettings = { ...DEFAULT_COMMAND_SETTINGS, ...settings };
   const abs = path.resolve(root);
   const files = new RootFiles(abs);
-  const live = abs === '/';
+  // auto: spawn on the live root, read back from a capture. live on another root serves e.g. a
+  // container that sees the host's /sys under /host but runs the host's xenpm itself.
+  const live = commands === 'live' || (commands === 'auto' && abs === '/');
   return {
     path: abs,
     live,

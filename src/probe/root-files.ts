@@ -95,11 +95,18 @@ export class RootFiles {
     if (!where.ok) return where;
     let fd: number;
     try {
-      fd = fs.openSync(where.real, 'r');
+      // O_NONBLOCK: a FIFO planted in a capture answers EAGAIN instead of hanging the daemon;
+      // regular files, sysfs and procfs ignore the flag.
+      fd = fs.openSync(where.real, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     } catch (err) {
       return { ok: false, ...classify(err) };
     }
     try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) {
+        const what = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'a directory';
+        return { ok: false, kind: 'not-a-file', reason: `not a regular file (${what})` };
+      }
       // Read in chunks up to a cap: procfs reports size 0 and some sysfs files never end.
       const chunks: Buffer[] = [];
       let total = 0;

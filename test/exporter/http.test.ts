@@ -55,6 +55,14 @@ describe('HTTP endpoints', () => {
     expect(r.body.trimEnd().endsWith('# EOF')).toBe(true);
     expect(r.body).toMatch(/^xen_pm_pstate_residency_seconds_total\{cpu="0",state="P0",frequency_hertz="3401000000"\} 912\.345$/m);
   });
+  it('gzip when asked, the same text inside', async () => {
+    const { app } = await appFor('xen-dom0-with-xen-acpi-processor');
+    const plain = await app.inject('/metrics');
+    const gz = await app.inject({ url: '/metrics', headers: { 'accept-encoding': 'gzip, deflate' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect((await import('node:zlib')).gunzipSync(gz.rawPayload).toString()).toBe(plain.body);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+  });
   it('probes never overlap: a second call while one runs is counted as skipped', async () => {
     const { loop } = await appFor('xen-dom0-with-xen-acpi-processor', false);
     const [a, b] = await Promise.all([loop.probeOnce(), loop.probeOnce()]);
