@@ -38,18 +38,21 @@ export function xenpmStatus(s: Snapshot): XenpmStatus {
   if (startup.length) return { state: 'no-privcmd', evidence: startup };
   const notFound = cmds.find((c) => c.error?.includes('command not found'));
   if (notFound) return { state: 'not-installed', evidence: [`${notFound.origin}: ${notFound.error}`] };
-  const broken = cmds.filter((c) => c.available && (c.timedOut || c.signal || c.truncated));
+  const broken = cmds.filter((c) => c.available && (c.timedOut || c.signal || c.truncated || (c.error?.startsWith('printed binary') ?? false)));
   const garbage = msgs.filter((m) => m.kind === 'unrecognized');
   if (broken.length || garbage.length) {
     return {
       state: 'failed',
       evidence: [
-        ...broken.map((c) => `${c.origin}: ${c.timedOut ? c.error : c.signal ? `killed by ${c.signal}` : 'output exceeded the size cap'}`),
+        ...broken.map((c) => `${c.origin}: ${c.timedOut ? c.error : c.signal ? `killed by ${c.signal}` : c.truncated ? 'output exceeded the size cap' : c.error}`),
         ...garbage.slice(0, 3).map((m) => `unrecognised output: ${m.line}`),
       ],
     };
   }
   const ran = cmds.filter((c) => c.available);
+  // A live spawn that failed for another reason than "not found" (EACCES, EAGAIN, ENOMEM) is a failure, not "unknown".
+  const spawnFailed = cmds.filter((c) => !c.available && c.error && c.origin !== 'not run' && !c.origin.startsWith('capture') && !c.error.includes('command not found'));
+  if (!ran.length && spawnFailed.length) return { state: 'failed', evidence: spawnFailed.map((c) => `${c.origin}: ${c.error}`) };
   if (!ran.length) return { state: 'not-captured', evidence: [] };
   const failedExit = ran.filter((c) => (c.exitCode ?? 0) !== 0);
   if (failedExit.length) return { state: 'failed', evidence: failedExit.map((c) => `${c.origin}: exit ${c.exitCode}${c.stderrLines[0] ? `: ${c.stderrLines[0]}` : ''}`) };

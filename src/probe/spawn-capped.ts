@@ -15,6 +15,8 @@ export class StreamSink {
   private bytes = 0;
   private pending = '';
   truncated = false;
+  /** A NUL byte: not the text any of the fixed commands prints. What follows is drained, not kept. */
+  binary = false;
   linesSeen = 0;
 
   constructor(
@@ -23,6 +25,11 @@ export class StreamSink {
   ) {}
 
   push(chunk: Buffer): void {
+    if (this.binary) return;
+    if (chunk.includes(0)) {
+      this.binary = true;
+      return;
+    }
     if (!this.filter) {
       if (this.bytes >= this.cap) {
         this.truncated = true;
@@ -114,7 +121,7 @@ export function spawnCapped(name: CommandName, argv: string[], limits: SpawnLimi
         signal: signal ?? null,
         timedOut,
         truncated: out.truncated || err.truncated,
-        error: spawnError ?? (timedOut ? `killed after ${limits.timeoutMs} ms timeout` : null),
+        error: spawnError ?? (timedOut ? `killed after ${limits.timeoutMs} ms timeout` : out.binary || err.binary ? 'printed binary data (NUL bytes): not command output, discarded' : null),
         durationMs: performance.now() - started,
         ...(limits.lineFilter ? { linesSeen: out.linesSeen } : {}),
       });

@@ -1,5 +1,5 @@
 import { toCount, toLines } from './normalize-text.js';
-import { classifyLine, type XenpmMessage } from './parse-messages.js';
+import { boundMessages, classifyLine, type XenpmMessage } from './parse-messages.js';
 
 export interface XenCpuTopology {
   cpu: number;
@@ -33,5 +33,5 @@ export function parseCpuTopology(stdout: string, stderr = ''): CpuTopologyOutput
     const msg = classifyLine(line);
     if (msg) messages.push(msg);
   }
-  return { cpus, messages };
+  return { cpus, messages: boundMessages(messages) };
 }

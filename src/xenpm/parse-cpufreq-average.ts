@@ -1,5 +1,5 @@
 import { splitLabel, toCount, toLines } from './normalize-text.js';
-import { classifyLine, type XenpmMessage } from './parse-messages.js';
+import { boundMessages, classifyLine, type XenpmMessage } from './parse-messages.js';
 
 export interface XenCpufreqAverage {
   cpu: number;
@@ -35,5 +35,5 @@ export function parseCpufreqAverage(stdout: string, stderr = ''): CpufreqAverage
     const msg = classifyLine(line);
     if (msg) messages.push(msg);
   }
-  return { cpus, messages };
+  return { cpus, messages: boundMessages(messages) };
 }

@@ -1,5 +1,5 @@
 import { bracketPairs, splitLabel, toCount, toKhz, toLines } from './normalize-text.js';
-import { classifyLine, type XenpmMessage } from './parse-messages.js';
+import { boundMessages, classifyLine, type XenpmMessage } from './parse-messages.js';
 
 export interface XenCppc {
   lowest: number | null;
@@ -115,7 +115,7 @@ export function parseCpufreqPara(stdout: string, stderr = ''): CpufreqParaOutput
     const msg = classifyLine(line);
     if (msg) messages.push(msg);
   }
-  return { cpus, messages };
+  return { cpus, messages: boundMessages(messages) };
 
   function handleField(label: string, value: string): boolean {
     if (label === 'cpu id') {

@@ -1,5 +1,5 @@
 import { splitLabel, toCount, toLines } from './normalize-text.js';
-import { classifyLine, type XenpmMessage } from './parse-messages.js';
+import { boundMessages, classifyLine, type XenpmMessage } from './parse-messages.js';
 
 export interface XenPState {
   index: number;
@@ -75,5 +75,5 @@ export function parseCpufreqStates(stdout: string, stderr = ''): CpufreqStatesOu
     const msg = classifyLine(line);
     if (msg) messages.push(msg);
   }
-  return { cpus, messages };
+  return { cpus, messages: boundMessages(messages) };
 }

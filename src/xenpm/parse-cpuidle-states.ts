@@ -1,5 +1,5 @@
 import { splitLabel, toCount, toLines } from './normalize-text.js';
-import { classifyLine, type XenpmMessage } from './parse-messages.js';
+import { boundMessages, classifyLine, type XenpmMessage } from './parse-messages.js';
 
 export interface XenCState {
   index: number;
@@ -82,5 +82,5 @@ export function parseCpuidleStates(stdout: string, stderr = ''): CpuidleStatesOu
     const msg = classifyLine(line);
     if (msg) messages.push(msg);
   }
-  return { header, cpus, messages };
+  return { header, cpus, messages: boundMessages(messages) };
 }

@@ -65,3 +65,18 @@ export function classifyStream(text: string): XenpmMessage[] {
   }
   return out;
 }
+
+/** Unrecognised lines kept per command: enough to quote, bounded against megabytes of garbage. */
+export const MAX_UNRECOGNIZED = 20;
+
+/** Keeps every known message and the first unrecognised lines, then one line counting the rest. */
+export function boundMessages(messages: XenpmMessage[]): XenpmMessage[] {
+  let unknown = 0;
+  const out: XenpmMessage[] = [];
+  for (const m of messages) {
+    if (m.kind === 'unrecognized' && ++unknown > MAX_UNRECOGNIZED) continue;
+    out.push(m);
+  }
+  if (unknown > MAX_UNRECOGNIZED) out.push({ kind: 'unrecognized', line: `… ${unknown - MAX_UNRECOGNIZED} more unrecognised line(s)` });
+  return out;
+}

@@ -1,5 +1,5 @@
 import { toCount, toLines } from './normalize-text.js';
-import { classifyLine, type XenpmMessage } from './parse-messages.js';
+import { boundMessages, classifyLine, type XenpmMessage } from './parse-messages.js';
 
 export interface StartStateShare {
   index: number;
@@ -58,5 +58,6 @@ export function parseStart(stdout: string, stderr = ''): StartOutput {
     const msg = classifyLine(line);
     if (msg) out.messages.push(msg);
   }
+  out.messages = boundMessages(out.messages);
   return out;
 }
