@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The soak test forces garbage collection to measure what really stays allocated.
+    poolOptions: { forks: { execArgv: ['--expose-gc'] } },
   },
 });
