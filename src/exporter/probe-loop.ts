@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import type { HostRoot } from '../probe/host-root.js';
 import { probeHost } from '../probe/probe-host.js';
 import type { AcpiTablesScan, Snapshot } from '../probe/snapshot.js';
+import type { StaticValueCache } from '../probe/recorder.js';
+
+const STATIC_REFRESH = 40;
 import { diagnose } from '../diagnosis/diagnose.js';
 import type { Report } from '../diagnosis/report.js';
 import { countersFromSnapshot, type CounterSample } from '../diagnosis/residency-history.js';
@@ -45,6 +48,9 @@ export class ProbeLoop {
   private task: ScheduledTask | null = null;
   private history: CounterSample[] = [];
   private readonly acpiCache: { scan: AcpiTablesScan | null } = { scan: null };
+  /** Static sysfs values; dropped every STATIC_REFRESH probes and whenever the online CPUs change. */
+  private readonly staticCache: StaticValueCache = new Map();
+  private staticFor: string | null = null;
   private readonly sourceOk = new Map<string, boolean>();
   private openMetricsCache: { for: ProbeResult; text: string } | null = null;
   private gzipCache: { for: ProbeResult; body: Promise<Buffer> } | null = null;
@@ -69,7 +75,15 @@ export class ProbeLoop {
   private async doProbe(): Promise<boolean> {
     const t = performance.now();
     try {
-      const snapshot = await probeHost(this.o.host, { includeAverage: this.o.includeAverage, acpiCache: this.acpiCache });
+      if (this.probesTotal % STATIC_REFRESH === 0) this.staticCache.clear();
+      let snapshot = await probeHost(this.o.host, { includeAverage: this.o.includeAverage, acpiCache: this.acpiCache, staticCache: this.staticCache });
+      const onlineSet = JSON.stringify(snapshot.cpus.online);
+      if (this.staticFor !== null && onlineSet !== this.staticFor) {
+        // CPUs came or went: what was static may not be any more. Read everything again, now.
+        this.staticCache.clear();
+        snapshot = await probeHost(this.o.host, { includeAverage: this.o.includeAverage, acpiCache: this.acpiCache, staticCache: this.staticCache });
+      }
+      this.staticFor = JSON.stringify(snapshot.cpus.online);
       this.history.push(countersFromSnapshot(snapshot, t));
       const keepFrom = t - this.stuckOptions.windowMs * 1.5;
       while (this.history.length > 2 && (this.history[0]!.t < keepFrom || this.history.length > 10_000)) this.history.shift();

@@ -1,6 +1,6 @@
 import type { HostRoot } from './host-root.js';
 import type { AcpiTablesScan, ProbeProblem, Snapshot } from './snapshot.js';
-import { Recorder } from './recorder.js';
+import { Recorder, type StaticValueCache } from './recorder.js';
 import { readPlatform } from './read-platform.js';
 import { readCpus } from './read-cpus.js';
 import { readCpufreq } from './read-cpufreq.js';
@@ -15,6 +15,8 @@ export interface ProbeOptions {
   includeAverage?: boolean;
   /** Firmware tables do not change while the host runs: reuse the first successful scan. */
   acpiCache?: { scan: AcpiTablesScan | null };
+  /** Values fixed while the host runs, kept across a daemon's probes (see Recorder.staticValue). */
+  staticCache?: StaticValueCache;
   now?: () => Date;
 }
 
@@ -31,7 +33,7 @@ export async function probeHost(host: HostRoot, options: ProbeOptions = {}): Pro
     durations[name] = Math.round((performance.now() - s) * 100) / 100;
     return v;
   };
-  const rec = new Recorder(host);
+  const rec = new Recorder(host, options.staticCache ?? null);
   const problems: ProbeProblem[] = [];
   const guard = <T>(source: string, f: () => T, fallback: T): T => {
     try {

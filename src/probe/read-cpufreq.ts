@@ -10,17 +10,18 @@ const CPUFREQ = `${CPU_DIR}/cpufreq`;
 
 function readPolicy(rec: Recorder, dir: string, name: string): CpufreqPolicy {
   const khz = (f: string) => rec.value(`${dir}/${f}`, SRC, parseKhz);
+  const fixedKhz = (f: string) => rec.staticValue(`${dir}/${f}`, SRC, parseKhz);
   const word = (f: string) => rec.value(`${dir}/${f}`, SRC, parseWord);
   const epp = word('energy_performance_preference');
   return {
     name,
-    relatedCpus: rec.value(`${dir}/related_cpus`, SRC, (t) => parseCpuList(t)),
+    relatedCpus: rec.staticValue(`${dir}/related_cpus`, SRC, (t) => parseCpuList(t)),
     affectedCpus: rec.value(`${dir}/affected_cpus`, SRC, (t) => parseCpuList(t)),
-    driver: word('scaling_driver'),
+    driver: rec.staticValue(`${dir}/scaling_driver`, SRC, parseWord),
     governor: word('scaling_governor'),
-    availableGovernors: rec.value(`${dir}/scaling_available_governors`, SRC, parseWords),
-    cpuinfoMinKhz: khz('cpuinfo_min_freq'),
-    cpuinfoMaxKhz: khz('cpuinfo_max_freq'),
+    availableGovernors: rec.staticValue(`${dir}/scaling_available_governors`, SRC, parseWords),
+    cpuinfoMinKhz: fixedKhz('cpuinfo_min_freq'),
+    cpuinfoMaxKhz: fixedKhz('cpuinfo_max_freq'),
     cpuinfoCurKhz: khz('cpuinfo_cur_freq'),
     cpuinfoAvgKhz: khz('cpuinfo_avg_freq'),
     scalingMinKhz: khz('scaling_min_freq'),
@@ -28,13 +29,13 @@ function readPolicy(rec: Recorder, dir: string, name: string): CpufreqPolicy {
     scalingCurKhz: khz('scaling_cur_freq'),
     setspeedKhz: khz('scaling_setspeed'),
     biosLimitKhz: khz('bios_limit'),
-    baseFrequencyKhz: khz('base_frequency'),
-    availableFrequenciesKhz: rec.value(`${dir}/scaling_available_frequencies`, SRC, parseKhzList),
-    boostFrequenciesKhz: rec.value(`${dir}/scaling_boost_frequencies`, SRC, parseKhzList),
+    baseFrequencyKhz: fixedKhz('base_frequency'),
+    availableFrequenciesKhz: rec.staticValue(`${dir}/scaling_available_frequencies`, SRC, parseKhzList),
+    boostFrequenciesKhz: rec.staticValue(`${dir}/scaling_boost_frequencies`, SRC, parseKhzList),
     boost: rec.value(`${dir}/boost`, SRC, parseFlag),
     epp,
-    amdPstateMaxFreqKhz: khz('amd_pstate_max_freq'),
-    transitionLatencyNs: rec.value(`${dir}/cpuinfo_transition_latency`, SRC, parseUnsigned),
+    amdPstateMaxFreqKhz: fixedKhz('amd_pstate_max_freq'),
+    transitionLatencyNs: rec.staticValue(`${dir}/cpuinfo_transition_latency`, SRC, parseUnsigned),
     timeInState: rec.value(`${dir}/stats/time_in_state`, SRC, parseTimeInState),
     totalTransitions: rec.value(`${dir}/stats/total_trans`, SRC, parseUnsigned),
     transTable: rec.value(`${dir}/stats/trans_table`, SRC, parseTransTable),

@@ -25,10 +25,10 @@ export function readCpuidle(rec: Recorder, cpus: CpuEntry[]): CpuidleInfo {
       const num = (f: string) => rec.value(`${s}/${f}`, SRC, parseUnsigned);
       states.push({
         index: Number(m[1]),
-        name: rec.value(`${s}/name`, SRC, parseWord),
-        desc: rec.value(`${s}/desc`, SRC, parseWord),
-        latencyUs: num('latency'),
-        residencyUs: num('residency'),
+        name: rec.staticValue(`${s}/name`, SRC, parseWord),
+        desc: rec.staticValue(`${s}/desc`, SRC, parseWord),
+        latencyUs: rec.staticValue(`${s}/latency`, SRC, parseUnsigned),
+        residencyUs: rec.staticValue(`${s}/residency`, SRC, parseUnsigned),
         usage: num('usage'),
         timeUs: num('time'),
         disabled: rec.value(`${s}/disable`, SRC, parseFlag),

@@ -27,9 +27,9 @@ export function readCpus(rec: Recorder): CpuSets {
     return {
       cpu,
       online: own ?? (online ? online.includes(cpu) : null),
-      coreId: rec.value(`${topo}/core_id`, SRC, parseUnsigned),
-      packageId: rec.value(`${topo}/physical_package_id`, SRC, parseUnsigned),
-      threadSiblings: rec.value(`${topo}/thread_siblings_list`, SRC, (t) => parseCpuList(t)),
+      coreId: rec.staticValue(`${topo}/core_id`, SRC, parseUnsigned),
+      packageId: rec.staticValue(`${topo}/physical_package_id`, SRC, parseUnsigned),
+      threadSiblings: rec.staticValue(`${topo}/thread_siblings_list`, SRC, (t) => parseCpuList(t)),
       policy: null,
     };
   });

@@ -10,16 +10,49 @@ const ROOT_ONLY = [/cpuinfo_cur_freq$/, /xen_acpi_processor\/parameters\/off$/, 
  * a placeholder or malformed value is absent with its reason, and a read that failed for
  * another reason (EAGAIN, EIO, EACCES, a symlink leaving the root) is also a probe problem.
  */
+/**
+ * Values that do not change while a host runs (hardware limits, frequency tables, topology, cpuidle
+ * state names and latencies), kept across probes by the daemon. Only successful reads and "missing"
+ * are kept: a failure is read again next time.
+ */
+export type StaticValueCache = Map<string, unknown>;
+
+const MISSING = Symbol('missing');
+
 export class Recorder {
   readonly absent: Absence[] = [];
   readonly problems: ProbeProblem[] = [];
 
-  constructor(readonly host: HostRoot) {}
+  constructor(readonly host: HostRoot, private readonly staticCache: StaticValueCache | null = null) {}
+
+  /** Like value(), for a file whose content is fixed while the host runs. */
+  staticValue<T>(rel: string, source: string, parse: (text: string) => Parsed<T>): T | null {
+    if (!this.staticCache) return this.value(rel, source, parse);
+    const hit = this.staticCache.get(rel);
+    if (hit !== undefined) return hit === MISSING ? null : (hit as T);
+    const r = this.host.readText(rel);
+    if (!r.ok) {
+      if (r.kind === 'missing') {
+        this.staticCache.set(rel, MISSING);
+        return null;
+      }
+      return this.value(rel, source, parse);
+    }
+    const p = parse(r.text);
+    if (!p.ok) return this.value(rel, source, parse);
+    this.staticCache.set(rel, p.value);
+    return p.value;
+  }
 
   text(rel: string, source: string): string | null {
+    // Which attributes a driver publishes is fixed: a file found missing stays missing until the cache is dropped.
+    if (this.staticCache?.get(rel) === MISSING) return null;
     const r = this.host.readText(rel);
     if (r.ok) return r.text;
-    if (r.kind === 'missing') return null;
+    if (r.kind === 'missing') {
+      this.staticCache?.set(rel, MISSING);
+      return null;
+    }
     this.absent.push({ path: rel, reason: r.reason });
     if (!(r.kind === 'denied' && ROOT_ONLY.some((re) => re.test(rel)))) {
       this.problems.push({ source, path: rel, reason: r.reason });

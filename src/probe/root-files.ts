@@ -53,11 +53,8 @@ export class RootFiles {
     return real === this.realRoot || real.startsWith(this.realRoot + path.sep);
   }
 
-  /** Resolve a root-relative path to a real path that is guaranteed to lie inside the root. */
-  resolve(rel: string): { ok: true; real: string } | { ok: false; kind: ReadFailureKind; reason: string } {
-    const clean = path.posix.normalize('/' + rel).slice(1);
-    if (this.isSystemRoot) return { ok: true, real: '/' + clean };
-    const dir = path.posix.dirname(clean);
+  /** The real path of a root-relative directory, checked to lie inside the root; cached. */
+  private realDir(dir: string): string | { kind: ReadFailureKind; reason: string } {
     let realDir = this.dirCache.get(dir);
     if (realDir === undefined) {
       try {
@@ -68,6 +65,14 @@ export class RootFiles {
       }
       this.dirCache.set(dir, realDir);
     }
+    return realDir;
+  }
+
+  /** Resolve a root-relative path to a real path that is guaranteed to lie inside the root. */
+  resolve(rel: string): { ok: true; real: string } | { ok: false; kind: ReadFailureKind; reason: string } {
+    const clean = path.posix.normalize('/' + rel).slice(1);
+    if (this.isSystemRoot) return { ok: true, real: '/' + clean };
+    const realDir = this.realDir(path.posix.dirname(clean));
     if (typeof realDir !== 'string') return { ok: false, ...realDir };
     const full = path.join(realDir, path.posix.basename(clean));
     try {
@@ -90,31 +95,58 @@ export class RootFiles {
     return this.readRaw(rel, maxBytes);
   }
 
-  private readRaw(rel: string, maxBytes: number): BytesResult {
+  /**
+   * Opens `rel` for reading. Fast path (one syscall): the directory's real path is cached and the
+   * file is opened with O_NOFOLLOW; only when the last component is a symlink (ELOOP) does the full
+   * containment check run. O_NONBLOCK: a FIFO planted in a capture reads as empty instead of hanging.
+   */
+  private open(rel: string): { ok: true; fd: number } | { ok: false; kind: ReadFailureKind; reason: string } {
+    const flags = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+    const clean = path.posix.normalize('/' + rel).slice(1);
+    if (!this.isSystemRoot) {
+      const realDir = this.realDir(path.posix.dirname(clean));
+      if (typeof realDir === 'string') {
+        try {
+          return { ok: true, fd: fs.openSync(path.join(realDir, path.posix.basename(clean)), flags | fs.constants.O_NOFOLLOW) };
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ELOOP') return { ok: false, ...classify(err) };
+        }
+      }
+    }
     const where = this.resolve(rel);
     if (!where.ok) return where;
-    let fd: number;
     try {
-      // O_NONBLOCK: a FIFO planted in a capture answers EAGAIN instead of hanging the daemon;
-      // regular files, sysfs and procfs ignore the flag.
-      fd = fs.openSync(where.real, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      return { ok: true, fd: fs.openSync(where.real, flags) };
     } catch (err) {
       return { ok: false, ...classify(err) };
     }
+  }
+
+  private readRaw(rel: string, maxBytes: number): BytesResult {
+    const opened = this.open(rel);
+    if (!opened.ok) return opened;
+    const fd = opened.fd;
     try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile()) {
-        const what = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'a directory';
-        return { ok: false, kind: 'not-a-file', reason: `not a regular file (${what})` };
-      }
-      // Read in chunks up to a cap: procfs reports size 0 and some sysfs files never end.
+      // Read in chunks up to a cap: procfs reports size 0 and some sysfs files never end. A short
+      // read is the end: sysfs hands over a whole attribute at once, seq_file and regular files fill
+      // the buffer until their end.
       const chunks: Buffer[] = [];
       let total = 0;
       while (total < maxBytes) {
-        const n = fs.readSync(fd, this.scratch, 0, Math.min(this.scratch.length, maxBytes - total), null);
+        const want = Math.min(this.scratch.length, maxBytes - total);
+        const n = fs.readSync(fd, this.scratch, 0, want, null);
         if (n === 0) break;
         chunks.push(Buffer.from(this.scratch.subarray(0, n)));
         total += n;
+        if (n < want) break;
+      }
+      if (total === 0) {
+        // Only an empty read pays for fstat: tell an empty file from a FIFO or a device.
+        const st = fs.fstatSync(fd);
+        if (!st.isFile()) {
+          const what = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'a directory';
+          return { ok: false, kind: 'not-a-file', reason: `not a regular file (${what})` };
+        }
       }
       return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
     } catch (err) {
