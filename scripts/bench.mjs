@@ -79,7 +79,7 @@ const linear = (get) => {
 };
 const targets = [
   ['scrape throughput ≥ 20× node_exporter at 512 CPUs', ratio >= 20, `${ratio.toFixed(1)}×`],
-  ['full probe ≤ 100 ms CPU at 512 CPUs', at.probe.cpuMsPerProbe <= 100, `${at.probe.cpuMsPerProbe.toFixed(1)} ms`],
+  ['full probe ≤ 100 ms CPU at 512 CPUs (steady state; read + parse + diagnose + render)', at.probe.cpuMsPerProbe <= 100, `${at.probe.cpuMsPerProbe.toFixed(1)} ms (cold: ${at.probe.coldCpuMsPerProbe.toFixed(1)} ms)`],
   ['RSS ≤ 100 MB at 512 CPUs', at.ours.rssMb <= 100, `${at.ours.rssMb.toFixed(0)} MB`],
   ['probe cost linear in CPUs (growth per CPU, last/first size; 1.0 = linear)', linear((r) => r.probe.cpuMsPerProbe) <= 1.3, linear((r) => r.probe.cpuMsPerProbe).toFixed(2)],
   ['zero scrape errors', rows.every((r) => r.ours.errors === 0), `${rows.reduce((a, r) => a + r.ours.errors, 0)} errors`],
@@ -87,9 +87,9 @@ const targets = [
 const md = [
   '# xen-pm-exporter benchmark', '',
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}. Fixtures: generated sysfs with 16 P-states (time_in_state, trans_table) and 4 cpuidle states per CPU. Load: ${SCRAPES} scrapes (node_exporter: ${Math.max(50, Math.round(SCRAPES / 20))}) at concurrency 32 with gzip, like Prometheus. Both measured in the same run.`, '',
-  '| CPUs | probe CPU ms | probe wall ms | exposition KB | ours scrapes/s | ours p50/p99 ms | ours RSS MB | ours CPU ms/scrape | node_exporter scrapes/s | ne p50/p99 ms | ne RSS MB | ne CPU ms/scrape | throughput ratio |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.n} | ${r.probe.cpuMsPerProbe.toFixed(1)} | ${r.probe.wallMsPerProbe.toFixed(1)} | ${(r.probe.expositionBytes / 1024).toFixed(0)} | ${r.ours.rps.toFixed(0)} | ${r.ours.p50.toFixed(1)}/${r.ours.p99.toFixed(1)} | ${r.ours.rssMb.toFixed(0)} | ${r.ours.cpuMsPerScrape.toFixed(2)} | ${r.ne.rps.toFixed(1)} | ${r.ne.p50.toFixed(0)}/${r.ne.p99.toFixed(0)} | ${r.ne.rssMb.toFixed(0)} | ${r.ne.cpuMsPerScrape.toFixed(1)} | ${(r.ours.rps / r.ne.rps).toFixed(1)}× |`),
+  '| CPUs | probe CPU ms (steady) | probe CPU ms (cold) | probe wall ms | exposition KB | ours scrapes/s | ours p50/p99 ms | ours RSS MB | ours CPU ms/scrape | node_exporter scrapes/s | ne p50/p99 ms | ne RSS MB | ne CPU ms/scrape | throughput ratio |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.n} | ${r.probe.cpuMsPerProbe.toFixed(1)} | ${r.probe.coldCpuMsPerProbe.toFixed(1)} | ${r.probe.wallMsPerProbe.toFixed(1)} | ${(r.probe.expositionBytes / 1024).toFixed(0)} | ${r.ours.rps.toFixed(0)} | ${r.ours.p50.toFixed(1)}/${r.ours.p99.toFixed(1)} | ${r.ours.rssMb.toFixed(0)} | ${r.ours.cpuMsPerScrape.toFixed(2)} | ${r.ne.rps.toFixed(1)} | ${r.ne.p50.toFixed(0)}/${r.ne.p99.toFixed(0)} | ${r.ne.rssMb.toFixed(0)} | ${r.ne.cpuMsPerScrape.toFixed(1)} | ${(r.ours.rps / r.ne.rps).toFixed(1)}× |`),
   '', '## Targets', '', '| target | met | measured |', '|---|---|---|',
   ...targets.map(([t, ok, v]) => `| ${t} | ${ok ? 'yes' : '**no**'} | ${v} |`),
   '', 'node_exporter reads sysfs on every scrape; xen-pm-exporter reads it once per probe and serves the rendered, pre-compressed exposition, so its scrape cost does not grow with scrapes. Its probe cost is what grows with CPUs.', '',

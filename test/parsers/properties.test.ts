@@ -57,6 +57,25 @@ const PARSERS: Array<[string, (t: string) => unknown, string[]]> = [
   ['kmsg record', kmsgRecordToDmesgLine, []],
 ];
 
+/** Real outputs captured from Xen 4.17 under QEMU (test/sysfs-fixtures/qemu-*), mutated like the samples. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { FIXTURES } from '../helpers.js';
+const REAL: Array<[string, (t: string) => unknown]> = [
+  ['xenpm-get-cpufreq-para', (t) => parseCpufreqPara(t, t)], ['xenpm-get-cpufreq-states', (t) => parseCpufreqStates(t, t)],
+  ['xenpm-get-cpuidle-states', (t) => parseCpuidleStates(t, t)], ['xenpm-get-cpu-topology', (t) => parseCpuTopology(t, t)],
+  ['xl-info', parseXlInfo], ['xl-dmesg', parseXlDmesg], ['dmesg', parseKernelLog],
+];
+describe('mutated real captures (Xen 4.17 under QEMU)', () => {
+  for (const [cmd, parse] of REAL) {
+    const files = fs.readdirSync(FIXTURES).filter((d) => d.startsWith('qemu-')).map((d) => path.join(FIXTURES, d, 'commands', `${cmd}.stdout`)).filter((f) => fs.existsSync(f) && fs.statSync(f).size > 0);
+    it(`${cmd}: ${files.length} real outputs, mutated`, () => {
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) fc.assert(fc.property(mutated(fs.readFileSync(f, 'utf8')), (t) => { assertSaneNumbers(parse(t)); }), { numRuns: 60 });
+    });
+  }
+});
+
 describe('parsers never throw and never produce NaN or negative numbers', () => {
   for (const [name, parse, samples] of PARSERS) {
     it(`${name}: random text`, () => {
