@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { commandSource, FLAGS, parseDuration, parseFlags, USAGE } from './args.js';
+import { commandSource, parseDuration, parseFlags, USAGE } from './args.js';
 import { VERSION } from './version.js';
 import { runCheck } from './check.js';
 import { openHost } from '../probe/open-host.js';
@@ -8,7 +8,6 @@ import { diagnose } from '../diagnosis/diagnose.js';
 import { RecordingHost, assertEmptyTarget, writeCapture } from './capture.js';
 import type { CommandSettings } from '../probe/command-catalog.js';
 
-void FLAGS;
 
 async function main(argv: string[]): Promise<number> {
   let parsed;

@@ -3,7 +3,7 @@ import { formatCpuList } from '../probe/parse-sysfs-values.js';
 import type { XenCpufreqPara } from '../xenpm/parse-cpufreq-para.js';
 import { cpufreqDisabledByOption, parseXenCommandLine, type XenPmOptions } from '../xenpm/xen-command-line.js';
 import type { Controller, CpuRow, Finding, Handoff } from './report.js';
-import { finding, mhz, mostCommon } from './finding.js';
+import { finding, mostCommon } from './finding.js';
 import { turboEntryKhz } from './turbo-entry.js';
 import { xenpmMessages, xenpmStatus, type XenpmStatus } from './xen-tool-state.js';
 import { MAX_CPU_KHZ } from './kernel-pstates.js';
@@ -319,4 +319,3 @@ function toHz(khz: number | null): number | null {
   return khz === null ? null : khz * 1000;
 }
 
-export { mhz };

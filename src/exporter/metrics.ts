@@ -158,8 +158,7 @@ export function buildRegistry(input: ExpositionInput, openMetrics = false): Regi
     ok.set({ source: o.source }, o.success ? 1 : 0);
     dur.set({ source: o.source }, o.durationSeconds);
   }
-  g('xen_pm_probe_read_errors', `Reads that failed in the last probe (EAGAIN, EACCES, EIO, links leaving the root …), per source. ${FROM}`, ['source']);
-  const errs = reg.getSingleMetric('xen_pm_probe_read_errors') as Gauge;
+  const errs = g('xen_pm_probe_read_errors', `Reads that failed in the last probe (EAGAIN, EACCES, EIO, links leaving the root …), per source. ${FROM}`, ['source']);
   const bySource = new Map<string, number>();
   for (const p of s.problems) bySource.set(p.source, (bySource.get(p.source) ?? 0) + 1);
   for (const src of ['platform', 'cpus', 'cpufreq', 'cpuidle', 'xen-dom0', 'acpi']) errs.set({ source: src }, bySource.get(src) ?? 0);

@@ -1,5 +1,5 @@
 import { toCount, toLines } from './normalize-text.js';
-import { boundMessages, classifyLine, type XenpmMessage } from './parse-messages.js';
+import { classifyOrKeep, type XenpmMessage, withStderr } from './parse-messages.js';
 
 export interface XenCpuTopology {
   cpu: number;
@@ -27,11 +27,7 @@ export function parseCpuTopology(stdout: string, stderr = ''): CpuTopologyOutput
       cpus.push({ cpu: Number(m[1]), core: toCount(m[2]), socket: toCount(m[3]), node: toCount(m[4]) });
       continue;
     }
-    messages.push(classifyLine(line) ?? { kind: 'unrecognized', line: line.trim().slice(0, 300) });
+    messages.push(classifyOrKeep(line));
   }
-  for (const line of toLines(stderr)) {
-    const msg = classifyLine(line);
-    if (msg) messages.push(msg);
-  }
-  return { cpus, messages: boundMessages(messages) };
+  return { cpus, messages: withStderr(messages, stderr) };
 }

@@ -1,5 +1,5 @@
 import { splitLabel, toCount, toLines } from './normalize-text.js';
-import { boundMessages, classifyLine, type XenpmMessage } from './parse-messages.js';
+import { classifyOrKeep, type XenpmMessage, withStderr } from './parse-messages.js';
 
 export interface XenCpufreqAverage {
   cpu: number;
@@ -29,11 +29,7 @@ export function parseCpufreqAverage(stdout: string, stderr = ''): CpufreqAverage
       cur.averageKhz = toCount(kv.value.replace(/\s*kHz$/i, ''));
       continue;
     }
-    messages.push(classifyLine(line) ?? { kind: 'unrecognized', line: line.trim().slice(0, 300) });
+    messages.push(classifyOrKeep(line));
   }
-  for (const line of toLines(stderr)) {
-    const msg = classifyLine(line);
-    if (msg) messages.push(msg);
-  }
-  return { cpus, messages: boundMessages(messages) };
+  return { cpus, messages: withStderr(messages, stderr) };
 }

@@ -1,5 +1,5 @@
 import { bracketPairs, splitLabel, toCount, toKhz, toLines } from './normalize-text.js';
-import { boundMessages, classifyLine, type XenpmMessage } from './parse-messages.js';
+import { classifyOrKeep, type XenpmMessage, withStderr } from './parse-messages.js';
 
 export interface XenCppc {
   lowest: number | null;
@@ -109,13 +109,9 @@ export function parseCpufreqPara(stdout: string, stderr = ''): CpufreqParaOutput
       at.block?.lines.push(line.trim());
       continue;
     }
-    messages.push(classifyLine(line) ?? { kind: 'unrecognized', line: line.trim().slice(0, 300) });
+    messages.push(classifyOrKeep(line));
   }
-  for (const line of toLines(stderr)) {
-    const msg = classifyLine(line);
-    if (msg) messages.push(msg);
-  }
-  return { cpus, messages: boundMessages(messages) };
+  return { cpus, messages: withStderr(messages, stderr) };
 
   function handleField(label: string, value: string): boolean {
     if (label === 'cpu id') {

@@ -1,5 +1,5 @@
 import { splitLabel, toCount, toLines } from './normalize-text.js';
-import { boundMessages, classifyLine, type XenpmMessage } from './parse-messages.js';
+import { classifyOrKeep, type XenpmMessage, withStderr } from './parse-messages.js';
 
 export interface XenPState {
   index: number;
@@ -69,11 +69,7 @@ export function parseCpufreqStates(stdout: string, stderr = ''): CpufreqStatesOu
       if (kv.label === 'usable p-states') { cur.usablePStates = num; continue; }
       if (kv.label === 'current frequency') { cur.currentMhz = num; continue; }
     }
-    messages.push(classifyLine(line) ?? { kind: 'unrecognized', line: line.trim().slice(0, 300) });
+    messages.push(classifyOrKeep(line));
   }
-  for (const line of toLines(stderr)) {
-    const msg = classifyLine(line);
-    if (msg) messages.push(msg);
-  }
-  return { cpus, messages: boundMessages(messages) };
+  return { cpus, messages: withStderr(messages, stderr) };
 }

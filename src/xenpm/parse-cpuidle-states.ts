@@ -1,5 +1,5 @@
 import { splitLabel, toCount, toLines } from './normalize-text.js';
-import { boundMessages, classifyLine, type XenpmMessage } from './parse-messages.js';
+import { classifyOrKeep, type XenpmMessage, withStderr } from './parse-messages.js';
 
 export interface XenCState {
   index: number;
@@ -76,11 +76,7 @@ export function parseCpuidleStates(stdout: string, stderr = ''): CpuidleStatesOu
     }
     if (cur && kv?.label === 'total c-states') { cur.totalCStates = toCount(kv.value); continue; }
     if (cur && kv?.label === 'idle time(ms)') { cur.idleTimeMs = toCount(kv.value); continue; }
-    messages.push(classifyLine(line) ?? { kind: 'unrecognized', line: line.trim().slice(0, 300) });
+    messages.push(classifyOrKeep(line));
   }
-  for (const line of toLines(stderr)) {
-    const msg = classifyLine(line);
-    if (msg) messages.push(msg);
-  }
-  return { header, cpus, messages: boundMessages(messages) };
+  return { header, cpus, messages: withStderr(messages, stderr) };
 }

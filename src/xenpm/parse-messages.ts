@@ -56,14 +56,27 @@ export function classifyLine(line: string): XenpmMessage | null {
   return null;
 }
 
+/** A line that is not data: what it says, or kept as `unrecognized` (quoted as evidence of garbage). */
+export function classifyOrKeep(line: string): XenpmMessage {
+  return classifyLine(line) ?? { kind: 'unrecognized', line: line.trim().slice(0, 300) };
+}
+
 /** Classify every line of a stream; lines no rule knows are kept as `unrecognized`. */
 export function classifyStream(text: string): XenpmMessage[] {
   const out: XenpmMessage[] = [];
   for (const line of toLines(text)) {
-    if (!line.trim()) continue;
-    out.push(classifyLine(line) ?? { kind: 'unrecognized', line: line.trim().slice(0, 300) });
+    if (line.trim()) out.push(classifyOrKeep(line));
   }
   return out;
+}
+
+/** One command's messages: those found on stdout, then every known message on stderr, bounded. */
+export function withStderr(messages: XenpmMessage[], stderr: string): XenpmMessage[] {
+  for (const line of toLines(stderr)) {
+    const msg = classifyLine(line);
+    if (msg) messages.push(msg);
+  }
+  return boundMessages(messages);
 }
 
 /** Unrecognised lines kept per command: enough to quote, bounded against megabytes of garbage. */

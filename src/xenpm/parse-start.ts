@@ -1,5 +1,5 @@
 import { toCount, toLines } from './normalize-text.js';
-import { boundMessages, classifyLine, type XenpmMessage } from './parse-messages.js';
+import { classifyOrKeep, type XenpmMessage, withStderr } from './parse-messages.js';
 
 export interface StartStateShare {
   index: number;
@@ -52,12 +52,8 @@ export function parseStart(stdout: string, stderr = ''): StartOutput {
       continue;
     }
     if (NOISE.test(line)) continue;
-    out.messages.push(classifyLine(line) ?? { kind: 'unrecognized', line: line.trim().slice(0, 300) });
+    out.messages.push(classifyOrKeep(line));
   }
-  for (const line of toLines(stderr)) {
-    const msg = classifyLine(line);
-    if (msg) out.messages.push(msg);
-  }
-  out.messages = boundMessages(out.messages);
+  out.messages = withStderr(out.messages, stderr);
   return out;
 }
