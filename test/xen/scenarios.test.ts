@@ -31,6 +31,12 @@ async function checkCapture(res: BootResult, sc: Scenario) {
   return report;
 }
 
+/** check --root on the capture taken inside dom0 gives the running daemon's status, findings and verdict. */
+async function expectCaptureAgrees(res: BootResult, sc: Scenario) {
+  const cap = await checkCapture(res, sc);
+  expect([cap.status, ids(cap), cap.verdict]).toEqual([res.health.status, ids(res.health), res.health.verdict]);
+}
+
 beforeAll(() => { prepare(); }, 600_000);
 
 describe.sequential('real Xen 4.17 + Linux 6.1 dom0 under QEMU', () => {
@@ -47,8 +53,7 @@ describe.sequential('real Xen 4.17 + Linux 6.1 dom0 under QEMU', () => {
     expect(ids(r.health)).not.toContain('XEN_PSTATE_HANDOFF_MISSING');
     expect(r.metrics).toMatch(/^xen_pm_pstate_handoff\{state="no"\} 1$/m);
     expect(active(r.metrics, 'FIRMWARE_NO_PSTATES')).toBe(true);
-    const cap = await checkCapture(r, SCENARIOS.a!);
-    expect([cap.status, ids(cap), cap.verdict]).toEqual([r.health.status, ids(r.health), r.health.verdict]);
+    await expectCaptureAgrees(r, SCENARIOS.a!);
   }, 300_000);
 
   it('(b) P-state SSDT with xen-acpi-processor: hand-off yes, acpi-cpufreq, the table, ok', async () => {
@@ -60,8 +65,7 @@ describe.sequential('real Xen 4.17 + Linux 6.1 dom0 under QEMU', () => {
     expect(r.metrics).toMatch(/^xen_pm_pstate_handoff\{state="yes"\} 1$/m);
     expect(r.metrics).toMatch(/^xen_pm_cpu_frequency_max_hertz\{cpu="0",source="xen"\} 2401000000$/m);
     expect(r.metrics).toMatch(/^xen_pm_pstate_residency_seconds_total\{cpu="1",state="P3",frequency_hertz="1200000000"\} [\d.]+$/m);
-    const cap = await checkCapture(r, SCENARIOS.b!);
-    expect([cap.status, ids(cap), cap.verdict]).toEqual([r.health.status, ids(r.health), r.health.verdict]);
+    await expectCaptureAgrees(r, SCENARIOS.b!);
   }, 300_000);
 
   it('(c) same SSDT, module blacklisted (the 2011 situation): HANDOFF_MISSING + NOT_LOADED, critical', async () => {
@@ -72,8 +76,7 @@ describe.sequential('real Xen 4.17 + Linux 6.1 dom0 under QEMU', () => {
     expect(r.health.findings.find((f) => f.id === 'XEN_ACPI_PROCESSOR_NOT_LOADED')!.severity).toBe('critical');
     expect(r.health.findings.find((f) => f.id === 'XEN_PSTATE_HANDOFF_MISSING')!.evidence).toContain('kernel command line: modprobe.blacklist=xen_acpi_processor');
     expect(ids(r.health)).not.toContain('FIRMWARE_NO_PSTATES');
-    const cap = await checkCapture(r, SCENARIOS.c!);
-    expect([cap.status, ids(cap), cap.verdict]).toEqual([r.health.status, ids(r.health), r.health.verdict]);
+    await expectCaptureAgrees(r, SCENARIOS.c!);
   }, 300_000);
 
   it('(d) Xen booted cpufreq=none: XEN_CPUFREQ_DISABLED, not "missing"', async () => {
@@ -82,8 +85,7 @@ describe.sequential('real Xen 4.17 + Linux 6.1 dom0 under QEMU', () => {
     expect(ids(r.health)).not.toContain('XEN_PSTATE_HANDOFF_MISSING');
     expect(r.health.pstates).toMatchObject({ controller: 'none', handoff: 'not-applicable' });
     expect(r.health.status).toBe('warning');
-    const cap = await checkCapture(r, SCENARIOS.d!);
-    expect([cap.status, ids(cap), cap.verdict]).toEqual([r.health.status, ids(r.health), r.health.verdict]);
+    await expectCaptureAgrees(r, SCENARIOS.d!);
   }, 300_000);
 
   it('(e) _PPC forbidding the top states: PSTATES_CAPPED', async () => {
@@ -92,8 +94,7 @@ describe.sequential('real Xen 4.17 + Linux 6.1 dom0 under QEMU', () => {
     expect(f, JSON.stringify(r.health.findings)).toBeDefined();
     expect(f!.evidence.join('\n')).toMatch(/usable P-states 2 of 4/);
     expect(r.metrics).toMatch(/^xen_pm_cpu_pstates_usable\{cpu="0"\} 2$/m);
-    const cap = await checkCapture(r, SCENARIOS.e!);
-    expect([cap.status, ids(cap), cap.verdict]).toEqual([r.health.status, ids(r.health), r.health.verdict]);
+    await expectCaptureAgrees(r, SCENARIOS.e!);
   }, 300_000);
 
   it('(f) scaling max pinned to the lowest state under CPU-bound load: FREQUENCY_STUCK_BELOW_MAX across probes', async () => {
