@@ -9,7 +9,7 @@ import type { Report } from '../src/diagnosis/report.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = path.join(REPO, 'test/sysfs-fixtures');
-export const SHARED_SAMPLES = path.resolve(REPO, '../shared/samples');
+export const SAMPLES = path.join(REPO, 'test/samples');
 
 export function fixtureNames(): string[] {
   return fs.readdirSync(FIXTURES).filter((n) => fs.statSync(path.join(FIXTURES, n)).isDirectory()).sort();
@@ -19,11 +19,9 @@ export async function reportFor(dir: string): Promise<Report> {
   return diagnose(await probeHost(openHost(dir), { now: () => new Date('2026-01-01T00:00:00Z') }));
 }
 
-/** Reference samples live in ../shared (beside the repo in every checkout and in CI). */
+/** A format sample from test/samples (see its README: written from each tool's format strings). */
 export function sample(name: string): string {
-  const p = path.join(SHARED_SAMPLES, name);
-  if (!fs.existsSync(p)) throw new Error(`reference sample missing: ${p} (../shared must sit beside the repository)`);
-  return fs.readFileSync(p, 'utf8');
+  return fs.readFileSync(path.join(SAMPLES, name), 'utf8');
 }
 
 /** Scratch space outside the repository: hostile test roots hold symlinks into / that no file walker may follow. */

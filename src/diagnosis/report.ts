@@ -1,4 +1,4 @@
-/** The diagnosis report, contract version 1 (shared/reference/report-schema.md). Fields may be added, never renamed. */
+/** The diagnosis report, contract version 1 (docs/report-schema.md). Fields may be added, never renamed. */
 
 export type Severity = 'info' | 'warning' | 'critical';
 export type Status = 'ok' | 'warning' | 'critical' | 'unknown';

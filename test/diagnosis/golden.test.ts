@@ -15,7 +15,8 @@ describe('golden reports', () => {
       const report = await reportFor(path.join(FIXTURES, name));
       const golden = path.join(FIXTURES, name, 'expected-report.json');
       const text = JSON.stringify(report, null, 2) + '\n';
-      if (UPDATE || !fs.existsSync(golden)) fs.writeFileSync(golden, text);
+      if (UPDATE) fs.writeFileSync(golden, text);
+      expect(fs.existsSync(golden), `${golden} is missing: write it with UPDATE_GOLDEN=1 npm test and review it`).toBe(true);
       expect(text).toBe(fs.readFileSync(golden, 'utf8'));
     });
   }

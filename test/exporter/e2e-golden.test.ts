@@ -13,7 +13,7 @@ import { startDaemon, waitHealthy, type Daemon } from '../daemon.js';
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const VOLATILE = /^xen_pm_(last_probe_timestamp_seconds|probe_duration_seconds|probes_total|probes_skipped_total|build_info)\b/;
 
-export function stable(text: string): string {
+function stable(text: string): string {
   return text.split('\n').filter((l) => !VOLATILE.test(l)).join('\n');
 }
 
@@ -35,7 +35,8 @@ describe('end-to-end /metrics per fixture', () => {
       expect(lint.status, `promtool check metrics:\n${lint.stdout}${lint.stderr}`).toBe(0);
       expect(lint.stdout + lint.stderr).toBe('');
       const golden = path.join(FIXTURES, name, 'expected-metrics.prom');
-      if (UPDATE || !fs.existsSync(golden)) fs.writeFileSync(golden, stable(text));
+      if (UPDATE) fs.writeFileSync(golden, stable(text));
+      expect(fs.existsSync(golden), `${golden} is missing: write it with UPDATE_GOLDEN=1 npm test and review it`).toBe(true);
       expect(stable(text)).toBe(fs.readFileSync(golden, 'utf8'));
       await d.stop();
     });

@@ -1,38 +1,16 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, tmpDir } from '../helpers.js';
+import { FIXTURES } from '../helpers.js';
+import { waitFor } from '../net.js';
 import { startDaemon, waitHealthy, type Daemon } from '../daemon.js';
-import { freePort, waitFor } from '../net.js';
+import { query, startPrometheus } from '../prometheus.js';
 
 /** A real Prometheus (Debian package `prometheus`) on loopback scrapes the real daemon. */
 let prom: ChildProcess | null = null;
 let promUrl = '';
+let promLogs: string[] = [];
 let daemon: Daemon;
-const promLogs: string[] = [];
-
-export async function startPrometheus(targets: string[], extraConfig = ''): Promise<{ proc: ChildProcess; url: string; dir: string }> {
-  const dir = tmpDir('prom-');
-  const port = await freePort();
-  fs.writeFileSync(path.join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n${extraConfig}scrape_configs:\n  - job_name: xen-pm\n    static_configs:\n      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]\n`);
-  const proc = spawn('prometheus', [
-    `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.on('error', (e) => promLogs.push(`spawn failed: ${e.message} — install the Debian package prometheus (.ci/run does)`));
-  proc.stderr!.on('data', (c: Buffer) => promLogs.push(c.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/-/ready`)).status === 200, 30_000, () => promLogs.join(''));
-  return { proc, url, dir };
-}
-
-export async function query(url: string, q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(q)}`);
-  const body = (await r.json()) as { status: string; error?: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
-  if (body.status !== 'success') throw new Error(`query ${q} failed: ${body.error}`);
-  return body.data.result;
-}
 
 beforeAll(async () => {
   daemon = await startDaemon(['--root', path.join(FIXTURES, 'xen-dom0-no-xen-acpi-processor'), '--probe.interval', '1s']);
@@ -40,6 +18,7 @@ beforeAll(async () => {
   const p = await startPrometheus([`127.0.0.1:${daemon.port}`]);
   prom = p.proc;
   promUrl = p.url;
+  promLogs = p.logs;
 }, 60_000);
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { REPO } from '../helpers.js';
 import { advancingCapture } from '../advancing-capture.js';
 import { startDaemon, waitHealthy, type Daemon } from '../daemon.js';
 import { waitFor } from '../net.js';
-import { query, startPrometheus } from '../exporter/prometheus.test.js';
+import { query, startPrometheus } from '../prometheus.js';
 
 interface Panel { title: string; targets: Array<{ expr: string }> }
 const dashboard = JSON.parse(fs.readFileSync(path.join(REPO, 'grafana/xen-pm-dashboard.json'), 'utf8')) as { panels: Panel[]; templating: { list: Array<{ name: string; definition?: string }> } };
