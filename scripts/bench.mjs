@@ -62,7 +62,7 @@ for (const n of SIZES) {
   generateFixture(n, root);
   const probe = JSON.parse(execFileSync(process.execPath, [path.join(REPO, 'bench/probe-cost.mjs'), root, '10'], { encoding: 'utf8' }));
   const p1 = freePort();
-  const ours = await measure('xen-pm-exporter', [process.execPath, path.join(REPO, 'dist/src/cli/main.js'), 'serve', '--root', root, '--probe.interval', '5s', '--web.listen-address', `127.0.0.1:${p1}`, '--log.level', 'error'], `http://127.0.0.1:${p1}/metrics`, SCRAPES);
+  const ours = await measure('xen-pm-exporter', [process.execPath, path.join(REPO, 'dist/src/main.js'), 'serve', '--root', root, '--probe.interval', '5s', '--web.listen-address', `127.0.0.1:${p1}`, '--log.level', 'error'], `http://127.0.0.1:${p1}/metrics`, SCRAPES);
   const p2 = freePort();
   const ne = await measure('node_exporter', [NE, '--collector.disable-defaults', '--collector.cpufreq', `--path.sysfs=${path.join(root, 'sys')}`, `--path.procfs=${path.join(root, 'proc')}`, `--web.listen-address=127.0.0.1:${p2}`, '--log.level=error'], `http://127.0.0.1:${p2}/metrics`, Math.max(50, Math.round(SCRAPES / 20)));
   rows.push({ n, probe, ours, ne });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 
 const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 await build({
-  entryPoints: ['src/cli/main.ts'],
+  entryPoints: ['src/main.ts'],
   outfile: 'dist/xen-pm-exporter.mjs',
   bundle: true,
   platform: 'node',

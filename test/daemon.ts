@@ -12,7 +12,7 @@ export interface Daemon {
 
 /** Starts the real built daemon on a free loopback port and waits until it listens and has probed once. */
 export function startDaemon(args: string[], scheme = 'http', as?: { uid: number; gid: number }): Promise<Daemon> {
-  return startDaemonWith([path.join(REPO, 'dist/src/cli/main.js')], args, scheme, as);
+  return startDaemonWith([path.join(REPO, 'dist/src/main.js')], args, scheme, as);
 }
 
 /** Same, for another entry point (the single-file bundle). */

@@ -1,15 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import type { CommandResult, HostRoot } from '../probe/host-root.js';
+import type { HostRoot } from '../probe/host-root.js';
+import type { CommandResult } from '../probe/command-result.js';
+import type { CommandName } from '../probe/commands.js';
 import { KEEP_FILE } from '../probe/root-files.js';
+import { openHost, type HostOptions } from '../probe/open-host.js';
+import { ProbeCycle } from '../cycle/probe-cycle.js';
+import { VERSION } from '../util/version.js';
 
 /**
  * Wraps a live host root and remembers everything the probe read, so a capture holds exactly
  * the probe's inputs: file contents (read, never file-copied: procfs reports size 0), the
  * symlinks on the way (kept as links), the directories it listed or tested, and command output.
  */
-export class RecordingHost implements HostRoot {
+class RecordingHost implements HostRoot {
   readonly files = new Map<string, Buffer>();
   readonly dirs = new Set<string>();
   readonly commands: CommandResult[] = [];
@@ -36,8 +41,11 @@ export class RecordingHost implements HostRoot {
     if (e) this.dirs.add(rel);
     return e;
   }
-  async runCommand(...args: Parameters<HostRoot['runCommand']>) {
-    const r = await this.inner.runCommand(...args);
+  commandEnabled(name: CommandName) {
+    return this.inner.commandEnabled(name);
+  }
+  async runCommand(name: CommandName) {
+    const r = await this.inner.runCommand(name);
     this.commands.push(r);
     return r;
   }
@@ -73,13 +81,13 @@ function materialize(liveRoot: string, out: string, rel: string): string {
   return path.join(out, relCur);
 }
 
-export function assertEmptyTarget(dir: string): void {
+function assertEmptyTarget(dir: string): void {
   if (!fs.existsSync(dir)) return;
   if (!fs.statSync(dir).isDirectory()) throw new Error(`${dir} exists and is not a directory`);
   if (fs.readdirSync(dir).length) throw new Error(`${dir} is not empty: refusing to mix captures`);
 }
 
-export function writeCapture(rec: RecordingHost, out: string, version: string): { files: number; commands: number } {
+function writeCapture(rec: RecordingHost, out: string, version: string): { files: number; commands: number } {
   assertEmptyTarget(out);
   fs.mkdirSync(out, { recursive: true });
   const root = rec.path;
@@ -117,9 +125,19 @@ export function writeCapture(rec: RecordingHost, out: string, version: string): 
 }
 
 /** An empty directory is information (no policy, module not loaded): keep it alive through git and tar. */
-export function markEmptyDirs(dir: string): void {
+function markEmptyDirs(dir: string): void {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     if (e.isDirectory()) markEmptyDirs(path.join(dir, e.name));
   }
   if (fs.readdirSync(dir).length === 0) fs.writeFileSync(path.join(dir, KEEP_FILE), '');
+}
+
+/** `capture --out DIR`: one run of the cycle on a recording host, then everything it read written to DIR. */
+export async function runCapture(host: HostOptions, out: string): Promise<number> {
+  assertEmptyTarget(out);
+  const rec = new RecordingHost(openHost(host.root, host.settings, host.commands));
+  const { report } = await new ProbeCycle(rec).run();
+  const { files, commands } = writeCapture(rec, out, VERSION);
+  process.stdout.write(`wrote ${files} file(s) and ${commands} command output(s) to ${out}\n${report.verdict}\n`);
+  return 0;
 }

@@ -9,18 +9,6 @@ export interface PlatformVerdict {
   evidence: string[];
 }
 
-const HYPERVISOR_NAMES: Array<[RegExp, string]> = [
-  [/^Xen/i, 'xen'], [/KVM/i, 'kvm'], [/Hyper-V/i, 'hyperv'], [/VMware/i, 'vmware'], [/ACRN/i, 'acrn'],
-  [/Jailhouse/i, 'jailhouse'], [/bhyve/i, 'bhyve'], [/QEMU/i, 'kvm'], [/VirtualBox|innotek/i, 'virtualbox'],
-  [/Amazon EC2/i, 'kvm'], [/Google Compute Engine/i, 'kvm'], [/Microsoft Corporation/i, 'hyperv'],
-];
-
-function nameHypervisor(text: string | null): string | null {
-  if (!text) return null;
-  for (const [re, name] of HYPERVISOR_NAMES) if (re.test(text)) return name;
-  return null;
-}
-
 /** Did xenpm get past xc_physinfo()? Only the control domain can, so any per-CPU answer proves dom0. */
 function xenpmAnsweredAsDom0(s: Snapshot): string | null {
   const x = s.xen;
@@ -41,12 +29,12 @@ function xenpmAnsweredAsDom0(s: Snapshot): string | null {
 export function classifyPlatform(s: Snapshot): PlatformVerdict {
   const p = s.platform;
   const ev: string[] = [];
-  const logHv = s.kernelLog.lines.find((l) => /Hypervisor detected:/.test(l.message));
-  const logHvName = logHv ? logHv.message.replace(/^.*Hypervisor detected:\s*/, '') : null;
+  const logHv = s.kernelLog.lines.find((l) => l.event?.kind === 'hypervisor-detected');
+  const detected = logHv?.event?.kind === 'hypervisor-detected' ? logHv.event : null;
   const xenVersion = p.xenVersionSysfs ?? s.xen.xlInfo?.xenVersion ?? s.xen.xlDmesg?.version ?? null;
   const base = { xenVersion, guestType: p.guestType };
 
-  const caps = p.xenCapabilities?.split(/[\s,]+/).filter(Boolean) ?? null;
+  const caps = p.xenCapabilities;
   if (caps?.includes('control_d')) ev.push('/proc/xen/capabilities: control_d');
   if (p.initdomain === true) ev.push('/sys/hypervisor/start_flags/initdomain = 1');
   if (p.xenCpuBusPresent) ev.push('/sys/devices/system/xen_cpu exists (registered only in dom0)');
@@ -58,16 +46,16 @@ export function classifyPlatform(s: Snapshot): PlatformVerdict {
     .flatMap((o) => o?.messages ?? [])
     .find((m) => m.kind === 'physinfo-failed' && m.cause === 'not-dom0');
   if (p.hypervisorType === 'xen') ev.push('/sys/hypervisor/type: xen');
-  if (caps && caps.length === 0 && p.xenCapabilities !== null) ev.push('/proc/xen/capabilities is empty (not the control domain)');
+  if (caps && caps.length === 0) ev.push('/proc/xen/capabilities is empty (not the control domain)');
   if (p.initdomain === false) ev.push('/sys/hypervisor/start_flags/initdomain = 0');
   if (notDom0) ev.push(`xenpm: ${notDom0.line}`);
-  if (logHvName && /^Xen/i.test(logHvName)) ev.push(`kernel log: ${logHv!.message}`);
-  if (/^Xen$/i.test(p.dmiSysVendor ?? '')) ev.push(`DMI sys_vendor: ${p.dmiSysVendor}`);
-  if (s.kernelLog.lines.some((l) => /ACPI in unprivileged domain disabled/.test(l.message))) ev.push('kernel log: ACPI in unprivileged domain disabled');
+  if (detected?.hypervisor === 'xen') ev.push(`kernel log: ${logHv!.message}`);
+  if (p.dmiSaysXen) ev.push(`DMI sys_vendor: ${p.dmiSysVendor}`);
+  if (s.kernelLog.lines.some((l) => l.event?.kind === 'acpi-unprivileged')) ev.push('kernel log: ACPI in unprivileged domain disabled');
   if (ev.length) return { kind: 'xen-guest', hypervisor: 'xen', ...base, evidence: ev };
 
   if (p.cpuinfoHypervisorFlag === true) {
-    const name = nameHypervisor(logHvName) ?? nameHypervisor(p.dmiSysVendor) ?? nameHypervisor(p.dmiProductName);
+    const name = detected?.hypervisor ?? p.dmiHypervisor;
     ev.push('/proc/cpuinfo flags include "hypervisor"');
     if (logHv) ev.push(`kernel log: ${logHv.message}`);
     if (p.dmiSysVendor) ev.push(`DMI sys_vendor: ${p.dmiSysVendor}${p.dmiProductName ? `, product: ${p.dmiProductName}` : ''}`);
@@ -78,7 +66,7 @@ export function classifyPlatform(s: Snapshot): PlatformVerdict {
     return { kind: 'bare-metal', hypervisor: null, ...base, evidence: ev };
   }
   if (logHv) {
-    const name = nameHypervisor(logHvName);
+    const name = detected?.hypervisor ?? null;
     return { kind: name === 'xen' ? 'xen-guest' : 'vm-guest', hypervisor: name ?? 'unknown', ...base, evidence: [`kernel log: ${logHv.message}`] };
   }
   return { kind: 'unknown', hypervisor: null, ...base, evidence: ['no /proc/cpuinfo, /sys/hypervisor or Xen tool output to tell'] };

@@ -1,6 +1,5 @@
 import type { Snapshot } from '../probe/snapshot.js';
-import { formatCpuList } from '../probe/parse-sysfs-values.js';
-import { parseXenCommandLine } from '../xenpm/xen-command-line.js';
+import { formatCpuList } from '../util/cpu-list.js';
 import type { Finding } from './report.js';
 import { finding } from './finding.js';
 
@@ -14,9 +13,8 @@ export function diagnoseCstates(s: Snapshot, xenView: boolean): Finding[] {
     if (idle?.header.maxCState !== null && idle?.header.maxCState !== undefined && idle.header.maxCState < XEN_DEFAULT_MAX_CSTATE) {
       ev.push(`xenpm get-cpuidle-states: ${idle.header.line}`);
     }
-    const cmd = s.xen.xlInfo?.xenCommandline ?? s.xen.xlDmesg?.commandLine;
-    if (cmd) {
-      const o = parseXenCommandLine(cmd);
+    const o = s.xen.options?.options;
+    if (o) {
       if (o.maxCstate !== null) ev.push(`Xen command line: max_cstate=${o.maxCstate}`);
       if (o.cpuidle === false) ev.push('Xen command line: cpuidle=0');
     }
@@ -28,10 +26,7 @@ export function diagnoseCstates(s: Snapshot, xenView: boolean): Finding[] {
     if (mimic) ev.push(`xenpm get-cpuidle-states: only C0/C1 with one transition each on CPUs ${formatCpuList(cpus.map((c) => c.cpu))} — Xen has no idle driver (no _CST from dom0, no mwait-idle)`);
     return ev.length ? [finding('CSTATES_LIMITED', 'Xen uses only shallow C-states.', ev)] : [];
   }
-  const cmdline = s.platform.kernelCmdline ?? '';
-  for (const t of cmdline.split(/\s+/)) {
-    if (/^(?:intel_idle\.max_cstate|processor\.max_cstate|idle)=/.test(t) || t === 'cpuidle.off=1') ev.push(`kernel command line: ${t}`);
-  }
+  for (const t of s.platform.kernelIdleLimits) ev.push(`kernel command line: ${t}`);
   const disabledStates = new Map<string, number[]>();
   for (const c of s.cpuidle.cpus) {
     for (const st of c.states) if (st.disabled === true) disabledStates.set(st.name ?? `state${st.index}`, [...(disabledStates.get(st.name ?? `state${st.index}`) ?? []), c.cpu]);

@@ -1,5 +1,5 @@
 import type { Snapshot } from '../probe/snapshot.js';
-import { classifyPlatform } from './classify-platform.js';
+import { buildView, type FrequencyView } from './frequency-view.js';
 import { diagnoseKernelPstates } from './kernel-pstates.js';
 import { diagnoseXenPstates } from './xen-pstates.js';
 import { diagnoseCstates } from './cstates.js';
@@ -9,12 +9,16 @@ import type { Controller, Finding, Handoff, Report, Status } from './report.js';
 import { SEVERITY_RANK } from './report.js';
 import { CATALOG } from './catalog.js';
 import { turboEntryKhz } from './turbo-entry.js';
+import { acpiStatus, commandStatus, kernelLogStatus, sysfsStatus } from '../probe/source-status.js';
 
 const KIND_WORDS = { 'xen-dom0': 'Xen dom0', 'xen-guest': 'Xen guest', 'vm-guest': 'VM guest', 'bare-metal': 'bare metal', unknown: 'unknown platform' } as const;
 
-/** A pure function: what was probed (plus optional extra findings, e.g. from probe history) → the report. */
-export function diagnose(s: Snapshot, extra: Finding[] = []): Report {
-  const platform = classifyPlatform(s);
+/**
+ * A pure function: what was probed, seen through the frequency view (plus extra findings, e.g. from the
+ * probe history) → the report.
+ */
+export function diagnose(s: Snapshot, view: FrequencyView = buildView(s), extra: Finding[] = []): Report {
+  const platform = view.platform;
   const findings: Finding[] = [];
   let controller: Controller = 'unknown';
   let handoff: Handoff = 'not-applicable';
@@ -33,8 +37,8 @@ export function diagnose(s: Snapshot, extra: Finding[] = []): Report {
     tools = xen.tools;
     ({ controller, handoff, driver, governor, tableKhz, maxKhz, minKhz, rows } = xen);
     findings.push(...xen.findings, ...diagnoseCstates(s, true));
-    // A PVH dom0 may still show Linux policies; Xen's view wins, the kernel's is kept per CPU.
-    if (!rows.length && hasPolicies) rows = kernel.rows;
+    // A dom0 whose only per-CPU numbers are Linux's (a PVH dom0 with policies, xenpm silent) shows those.
+    if (view.source === 'kernel') rows = kernel.rows;
   } else {
     handoff = 'not-applicable';
     if (hasPolicies) {
@@ -43,7 +47,7 @@ export function diagnose(s: Snapshot, extra: Finding[] = []): Report {
       findings.push(...kernel.findings);
     } else if (platform.kind === 'bare-metal') {
       controller = 'none';
-      const log = s.kernelLog.lines.filter((l) => /intel_pstate|amd[-_]pstate|acpi-cpufreq|cpufreq/i.test(l.message)).map((l) => l.raw.trim());
+      const log = s.kernelLog.lines.filter((l) => l.mentionsCpufreq).map((l) => l.raw.trim());
       findings.push(finding('NO_CPUFREQ_DRIVER', 'No cpufreq driver is bound on this bare-metal host: the kernel does not scale CPU frequency.',
         [s.cpufreq.globals.present ? '/sys/devices/system/cpu/cpufreq has no policy' : '/sys/devices/system/cpu/cpufreq does not exist', ...log.slice(0, 10)]));
     } else if (platform.kind === 'vm-guest' || platform.kind === 'xen-guest') {
@@ -90,20 +94,14 @@ function verdictLine(status: Status, kind: keyof typeof KIND_WORDS, controller: 
       : controller === 'kernel' ? `the kernel scales frequency${driver ? ` (${driver})` : ''}`
       : controller === 'none' ? 'nothing scales frequency'
       : status === 'unknown' ? 'who scales frequency is unknown' : '';
-    const note = top ? `${who ? '; ' : ''}${top.summary}` : '';
-    return `${head} — ${who}${note}`.replace(/ — $/, '');
+    const tail = [who, top?.summary ?? ''].filter(Boolean).join('; ');
+    return tail ? `${head} — ${tail}` : head;
   }
   return `${head} — ${top ? `${top.id}: ${top.summary}` : CATALOG.PROBE_FAILED.title}`;
 }
 
+/** Where each part of the report came from; off Xen, commands that never ran are not listed. */
 function sourcesOf(s: Snapshot, xen: boolean): Report['sources'] {
-  const out: Report['sources'] = [];
-  out.push({ source: 'sysfs', ok: s.cpus.cpus.length > 0, detail: `${s.cpus.cpus.length} CPU(s), ${s.cpufreq.policies.length} cpufreq policy(ies), ${s.cpuidle.cpus.length} CPU(s) with cpuidle` });
-  out.push({ source: 'kernel-log', ok: s.kernelLog.available, detail: s.kernelLog.available ? `${s.kernelLog.origin}: ${s.kernelLog.lines.length} relevant line(s)` : s.kernelLog.error ?? 'not available' });
-  out.push({ source: 'acpi-tables', ok: !!s.acpi.readable, detail: s.acpi.readable ? `${s.acpi.tables.length} table(s) scanned` : s.acpi.reason ?? 'not available' });
-  for (const c of Object.values(s.xen.commands)) {
-    if (!xen && !c.available) continue;
-    out.push({ source: c.name, ok: c.available && !c.timedOut && !c.signal, detail: c.available ? `${c.origin}: exit ${c.exitCode ?? '-'}${c.error ? `, ${c.error}` : ''}` : c.error ?? 'not available' });
-  }
-  return out;
+  const commands = Object.values(s.xen.commands).filter((c) => xen || c.available);
+  return [sysfsStatus(s), kernelLogStatus(s), acpiStatus(s), ...commands.map(commandStatus)].map(({ source, ok, detail }) => ({ source, ok, detail }));
 }

@@ -27,7 +27,3 @@ export function mostCommon<T>(values: Array<T | null | undefined>): T | null {
   for (const [v, c] of counts) if (c > n) { best = v; n = c; }
   return best;
 }
-
-export function mhz(khz: number | null | undefined): string {
-  return khz === null || khz === undefined ? '?' : `${Math.round(khz / 100) / 10} MHz`;
-}

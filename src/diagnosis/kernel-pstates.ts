@@ -1,13 +1,12 @@
 import type { CpufreqPolicy, Snapshot } from '../probe/snapshot.js';
-import { formatCpuList } from '../probe/parse-sysfs-values.js';
+import { formatCpuList } from '../util/cpu-list.js';
 import type { CpuRow, Finding } from './report.js';
-import { finding, mhz, mostCommon } from './finding.js';
+import { finding, mostCommon } from './finding.js';
+import { formatMhz as mhz, MAX_PLAUSIBLE_KHZ } from '../util/units.js';
 import { turboEntryKhz } from './turbo-entry.js';
 
 /** Drivers that pick frequencies themselves: their `powersave` is the normal, dynamic policy. */
 const SETPOLICY_DRIVERS = new Set(['intel_pstate', 'amd-pstate-epp']);
-/** Above this a kHz reading is not a CPU frequency (10 GHz). */
-export const MAX_CPU_KHZ = 10_000_000;
 
 function cpusOf(p: CpufreqPolicy): number[] {
   return p.relatedCpus ?? p.affectedCpus ?? [];
@@ -25,7 +24,8 @@ function grouped(items: Array<{ p: CpufreqPolicy; text: string }>): string[] {
   return [...by].map(([text, cpus]) => `CPUs ${formatCpuList(cpus) || '?'}: ${text}`);
 }
 
-export interface KernelPstateView {
+/** What a P-state rule (Xen's or the kernel's) concludes: the table, the per-CPU rows and the findings. */
+export interface PstateConclusion {
   driver: string | null;
   governor: string | null;
   tableKhz: number[];
@@ -36,16 +36,16 @@ export interface KernelPstateView {
 }
 
 /** The Linux cpufreq view: bare metal, ordinary VMs, and the rare PVH dom0 that still has policies. */
-export function diagnoseKernelPstates(s: Snapshot): KernelPstateView {
+export function diagnoseKernelPstates(s: Snapshot): PstateConclusion {
   const policies = s.cpufreq.policies;
   const g = s.cpufreq.globals;
   const findings: Finding[] = [];
   const table = new Set<number>();
   for (const p of policies) {
-    for (const f of [...(p.availableFrequenciesKhz ?? []), ...(p.boostFrequenciesKhz ?? [])]) if (f <= MAX_CPU_KHZ) table.add(f);
+    for (const f of [...(p.availableFrequenciesKhz ?? []), ...(p.boostFrequenciesKhz ?? [])]) if (f <= MAX_PLAUSIBLE_KHZ) table.add(f);
   }
-  const maxes = policies.map((p) => p.cpuinfoMaxKhz).filter((v): v is number => v !== null && v <= MAX_CPU_KHZ);
-  const mins = policies.map((p) => p.cpuinfoMinKhz).filter((v): v is number => v !== null && v <= MAX_CPU_KHZ);
+  const maxes = policies.map((p) => p.cpuinfoMaxKhz).filter((v): v is number => v !== null && v <= MAX_PLAUSIBLE_KHZ);
+  const mins = policies.map((p) => p.cpuinfoMinKhz).filter((v): v is number => v !== null && v <= MAX_PLAUSIBLE_KHZ);
 
   const capped: Array<{ p: CpufreqPolicy; text: string }> = [];
   const pinned: Array<{ p: CpufreqPolicy; text: string }> = [];
@@ -56,11 +56,11 @@ export function diagnoseKernelPstates(s: Snapshot): KernelPstateView {
     const hwMin = p.cpuinfoMinKhz;
     for (const [name, v] of [['scaling_cur_freq', p.scalingCurKhz], ['cpuinfo_cur_freq', p.cpuinfoCurKhz], ['cpuinfo_avg_freq', p.cpuinfoAvgKhz], ['cpuinfo_max_freq', hwMax]] as const) {
       // Above scaling_max is turbo, not an error; only physically absurd values are implausible.
-      if (v !== null && (v > MAX_CPU_KHZ || (hwMax !== null && name !== 'cpuinfo_max_freq' && v > hwMax * 2))) {
+      if (v !== null && (v > MAX_PLAUSIBLE_KHZ || (hwMax !== null && name !== 'cpuinfo_max_freq' && v > hwMax * 2))) {
         implausible.push(`${where(p)} ${name} = ${v} kHz`);
       }
     }
-    if (hwMax === null || hwMax > MAX_CPU_KHZ) continue;
+    if (hwMax === null || hwMax > MAX_PLAUSIBLE_KHZ) continue;
     const setpolicy = SETPOLICY_DRIVERS.has(p.driver ?? '');
     const pinnedLow =
       (p.governor === 'powersave' && !setpolicy) ||
@@ -111,7 +111,7 @@ export function diagnoseKernelPstates(s: Snapshot): KernelPstateView {
       if (c.online === false) rows.push({ cpu: c.cpu, online: false, source: 'kernel', curHz: null, minHz: null, maxHz: null, scalingMinHz: null, scalingMaxHz: null, governor: null, driver: null, usablePStates: null, totalPStates: null, busyRatio: null });
       continue;
     }
-    const ok = (v: number | null) => (v !== null && v <= MAX_CPU_KHZ ? v * 1000 : null);
+    const ok = (v: number | null) => (v !== null && v <= MAX_PLAUSIBLE_KHZ ? v * 1000 : null);
     rows.push({
       cpu: c.cpu, online: c.online, source: 'kernel',
       curHz: ok(p.cpuinfoAvgKhz ?? p.scalingCurKhz ?? p.cpuinfoCurKhz),

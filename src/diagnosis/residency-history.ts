@@ -1,9 +1,8 @@
-import type { Snapshot } from '../probe/snapshot.js';
+import type { FrequencyView } from './frequency-view.js';
 
 /**
- * Per-CPU cumulative counters from one probe, the input of every "over time" judgement:
- * P-state residency (Xen get-cpufreq-states, or Linux stats/time_in_state) and busy/idle time
- * (Xen C0 residency and idle time, or Linux cpuidle time).
+ * Per-CPU cumulative counters from one probe, the input of every "over time" judgement: P-state
+ * residency and busy/idle time, from whichever source the frequency view chose.
  */
 export interface CpuCounters {
   /** Milliseconds per P-state, indexed like `frequenciesKhz`. */
@@ -23,46 +22,27 @@ export interface CounterSample {
   cpus: Map<number, CpuCounters>;
 }
 
-export function countersFromSnapshot(s: Snapshot, t: number): CounterSample {
+/** The view's cumulative counters at one moment, per CPU. A CPU with an incomplete P-state list is left out. */
+export function countersFromView(view: FrequencyView, t: number): CounterSample {
   const cpus = new Map<number, CpuCounters>();
-  const idle = new Map((s.xen.idle?.cpus ?? []).map((c) => [c.cpu, c]));
-  for (const st of s.xen.states?.cpus ?? []) {
-    const states = [...st.states].sort((a, b) => a.index - b.index);
-    if (!states.length || states.some((x) => x.residencyMs === null || x.freqMhz === null)) continue;
-    const freqs = states.map((x) => x.freqMhz! * 1000);
-    const top = st.totalPStates !== null && st.usablePStates !== null ? Math.max(0, st.totalPStates - st.usablePStates) : 0;
+  const idle = new Map(view.cstates.map((c) => [c.cpu, c]));
+  for (const series of view.pstates) {
+    const states = series.states;
+    if (!states.length || states.some((x) => x.residencySeconds === null)) continue;
+    const freqs = states.map((x) => x.khz);
     const turboEntry = freqs.length > 1 && freqs[0]! - freqs[1]! === 1000;
-    const i = idle.get(st.cpu);
-    const c0 = i?.states.find((x) => x.index === 0)?.residencyMs ?? null;
-    cpus.set(st.cpu, {
-      pstateMs: states.map((x) => x.residencyMs!),
-      frequenciesKhz: freqs,
-      topIndex: top,
-      topNonTurboIndex: turboEntry && top === 0 ? 1 : top,
-      busyMs: c0,
-      idleMs: i?.idleTimeMs ?? null,
-    });
-  }
-  if (cpus.size) return { t, cpus };
-  // Linux: time_in_state (clock_t) per policy, busy from cpuidle time (µs).
-  const idleByCpu = new Map(s.cpuidle.cpus.map((c) => [c.cpu, c]));
-  for (const c of s.cpus.cpus) {
-    const p = s.cpufreq.policies.find((x) => x.name === c.policy);
-    const tis = p?.timeInState;
-    if (!p || !tis?.length) continue;
-    const sorted = [...tis].sort((a, b) => b.khz - a.khz);
-    const freqs = sorted.map((x) => x.khz);
-    const turboEntry = freqs.length > 1 && freqs[0]! - freqs[1]! === 1000;
-    const ci = idleByCpu.get(c.cpu);
-    const idleUs = ci && ci.states.length && ci.states.every((x) => x.timeUs !== null) ? ci.states.reduce((a, x) => a + x.timeUs!, 0) : null;
-    cpus.set(c.cpu, {
-      pstateMs: sorted.map((x) => x.seconds * 1000),
-      frequenciesKhz: freqs,
-      topIndex: 0,
-      topNonTurboIndex: turboEntry ? 1 : 0,
-      busyMs: null,
-      idleMs: idleUs === null ? null : idleUs / 1000,
-    });
+    const top = series.topUsableIndex;
+    for (const cpu of series.cpus) {
+      const c = idle.get(cpu);
+      cpus.set(cpu, {
+        pstateMs: states.map((x) => x.residencySeconds! * 1000),
+        frequenciesKhz: freqs,
+        topIndex: top,
+        topNonTurboIndex: turboEntry && top === 0 ? 1 : top,
+        busyMs: c?.busyMs ?? null,
+        idleMs: c?.idleMs ?? null,
+      });
+    }
   }
   return { t, cpus };
 }

@@ -1,4 +1,5 @@
-import { formatCpuList } from '../probe/parse-sysfs-values.js';
+import { formatCpuList } from '../util/cpu-list.js';
+import { formatMhz } from '../util/units.js';
 import type { Finding } from './report.js';
 import { finding } from './finding.js';
 import { type CounterSample, type CpuWindowStats, windowStats } from './residency-history.js';
@@ -45,7 +46,7 @@ export function detectStuck(history: readonly CounterSample[], o: StuckOptions =
     perCpu.set(cpu, { ...w, stuck: isStuck });
     if (isStuck) {
       stuck.push(cpu);
-      evidence.push(`CPU${cpu}: busy ${(w.busyRatio! * 100).toFixed(0)}% over ${(span / 1000).toFixed(0)} s, ${(w.topShare! * 100).toFixed(1)}% of P-state time at the top (${b.frequenciesKhz[b.topIndex]! / 1000} MHz), effective ${w.effectiveKhz === null ? '?' : (w.effectiveKhz / 1000).toFixed(0)} MHz`);
+      evidence.push(`CPU${cpu}: busy ${(w.busyRatio! * 100).toFixed(0)}% over ${(span / 1000).toFixed(0)} s, ${(w.topShare! * 100).toFixed(1)}% of P-state time at the top (${formatMhz(b.frequenciesKhz[b.topIndex])}), effective ${formatMhz(w.effectiveKhz)}`);
     }
   }
   return {

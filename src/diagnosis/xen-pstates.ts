@@ -1,23 +1,18 @@
 import type { Snapshot } from '../probe/snapshot.js';
-import { formatCpuList } from '../probe/parse-sysfs-values.js';
+import { formatCpuList } from '../util/cpu-list.js';
 import type { XenCpufreqPara } from '../xenpm/parse-cpufreq-para.js';
-import { cpufreqDisabledByOption, parseXenCommandLine, type XenPmOptions } from '../xenpm/xen-command-line.js';
+import { cpufreqDisabledByOption, type XenPmOptions } from '../xenpm/xen-command-line.js';
+import type { KernelEvent } from '../probe/parse-kernel-log.js';
 import type { Controller, CpuRow, Finding, Handoff } from './report.js';
 import { finding, mostCommon } from './finding.js';
 import { turboEntryKhz } from './turbo-entry.js';
 import { xenpmMessages, xenpmStatus, type XenpmStatus } from './xen-tool-state.js';
-import { MAX_CPU_KHZ } from './kernel-pstates.js';
+import { MAX_PLAUSIBLE_KHZ } from '../util/units.js';
+import type { PstateConclusion } from './kernel-pstates.js';
 
-export interface XenPstateView {
+export interface XenPstateConclusion extends PstateConclusion {
   controller: Controller;
   handoff: Handoff;
-  driver: string | null;
-  governor: string | null;
-  tableKhz: number[];
-  maxKhz: number | null;
-  minKhz: number | null;
-  rows: CpuRow[];
-  findings: Finding[];
   tools: XenpmStatus;
 }
 
@@ -36,25 +31,27 @@ function physicalOnline(s: Snapshot): Map<number, boolean | null> {
 }
 
 function xenOptions(s: Snapshot): { opts: XenPmOptions | null; source: string | null } {
-  const line = s.xen.xlInfo?.xenCommandline ?? s.xen.xlDmesg?.commandLine ?? null;
-  if (line === null) return { opts: null, source: null };
-  return { opts: parseXenCommandLine(line), source: s.xen.xlInfo?.xenCommandline != null ? 'xl info xen_commandline' : 'xl dmesg Command line' };
+  return { opts: s.xen.options?.options ?? null, source: s.xen.options?.source ?? null };
 }
 
-function logLines(s: Snapshot, re: RegExp): string[] {
-  return s.kernelLog.lines.filter((l) => re.test(l.message)).map((l) => l.raw.trim());
+/** Kernel log lines (as printed, for evidence) whose event passes the test. */
+function logLines(s: Snapshot, test: (e: KernelEvent) => boolean): string[] {
+  return s.kernelLog.lines.filter((l) => l.event !== null && test(l.event)).map((l) => l.raw.trim());
 }
 
 /** ACPI CPU ids that xen_acpi_processor reported Hypervisor errors for. */
 function uploadErrors(s: Snapshot): { lines: string[]; acpiIds: Set<number> } {
-  const lines = logLines(s, /(?:xen[-_]acpi[-_]processor|cpufreq-xen|xen-processor-thru|processor-passthrough-xen).*(?:Hypervisor error|missing some P-state data|upload failed|Failed to (?:send|push))/i);
+  const lines: string[] = [];
   const acpiIds = new Set<number>();
-  for (const l of lines) {
-    const m = /(?:ACPI CPU|ACPI ID:?)\s*(\d+)/.exec(l);
-    if (m) acpiIds.add(Number(m[1]));
+  for (const l of s.kernelLog.lines) {
+    if (l.event?.kind !== 'xen-acpi-upload-error') continue;
+    lines.push(l.raw.trim());
+    if (l.event.acpiId !== null) acpiIds.add(l.event.acpiId);
   }
   return { lines, acpiIds };
 }
+
+const moduleInsertFailed = (e: KernelEvent) => e.kind === 'module-insert-failed' && e.module === 'xen_acpi_processor';
 
 function evidenceOfModule(s: Snapshot): string[] {
   const d = s.dom0;
@@ -63,22 +60,22 @@ function evidenceOfModule(s: Snapshot): string[] {
   if (d.moduleInSysfs === true) ev.push(`/sys/module/xen_acpi_processor exists${d.moduleInitstate ? ` (initstate ${d.moduleInitstate})` : ' (built in)'}`);
   if (d.moduleOff === true) ev.push('/sys/module/xen_acpi_processor/parameters/off = 1 (hypercalls inhibited)');
   for (const t of d.blacklistTokens) ev.push(`kernel command line: ${t}`);
-  ev.push(...logLines(s, /Failed to insert module 'xen_acpi_processor'|could not insert 'xen_acpi_processor'/));
+  ev.push(...logLines(s, moduleInsertFailed));
   return ev;
 }
 
 /** Proof that the firmware has no usable P-states, or null. */
-function firmwareWithoutPstates(s: Snapshot, errorLines: string[], onlineFailed: number): string[] | null {
+function firmwareWithoutPstates(s: Snapshot, onlineFailed: number): string[] | null {
   const a = s.acpi;
   const ev: string[] = [];
   if (a.readable && a.tables.length && a.objects._PSS.length === 0 && a.objects._CPC.length === 0) {
     ev.push(`no _PSS or _CPC object in the ACPI tables (${a.tables.join(', ')}): the firmware publishes no P-states`);
   }
-  const nodev = logLines(s, /(?:Failed to insert module|could not insert) 'xen_acpi_processor'.*No such device/);
+  const nodev = logLines(s, (e) => moduleInsertFailed(e) && e.kind === 'module-insert-failed' && e.noDevice);
   if (nodev.length && s.dom0.blacklistTokens.length === 0) {
     ev.push(...nodev, 'xen_acpi_processor refuses to load with ENODEV when a CPU has no _PCT/_PSS');
   }
-  const rejected = errorLines.filter((l) => /_PXX.*Hypervisor error \(-19\)/.test(l));
+  const rejected = logLines(s, (e) => e.kind === 'xen-acpi-upload-error' && e.object === '_PXX' && e.errno === 19);
   if (rejected.length && rejected.length >= onlineFailed && onlineFailed > 0) {
     ev.push(...rejected, 'Xen rejected the uploaded P-state data with -19 (ENODEV): its cpufreq driver cannot use this firmware\'s _PCT/_PSS');
   }
@@ -90,7 +87,7 @@ function firmwareWithoutPstates(s: Snapshot, errorLines: string[], onlineFailed:
  * frequency, and what holds it back. Every signal is used together; a missing signal makes the
  * answer "unknown", never "missing".
  */
-export function diagnoseXenPstates(s: Snapshot): XenPstateView {
+export function diagnoseXenPstates(s: Snapshot): XenPstateConclusion {
   const tools = xenpmStatus(s);
   const msgs = xenpmMessages(s);
   const para = s.xen.para;
@@ -100,7 +97,7 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateView {
   const { opts, source: optsSource } = xenOptions(s);
   const hwpLog = s.xen.xlDmesg?.hwpInUse ? 'xl dmesg: HWP: Using HWP for cpufreq' : null;
   const upload = uploadErrors(s);
-  const uploadingLine = logLines(s, /xen_acpi_processor: Uploading Xen processor PM info/)[0] ?? null;
+  const uploadingLine = logLines(s, (e) => e.kind === 'xen-acpi-uploading')[0] ?? null;
 
   let handoff: Handoff = 'unknown';
   let controller: Controller = 'unknown';
@@ -118,7 +115,10 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateView {
     if (pxFlagOff) ev.push('/sys/hypervisor/start_flags/unknown09 = 0 (Xen does not ask dom0 for P-state data)');
     if (uploadingLine) ev.push(`dom0 still uploads: ${uploadingLine}`);
     const dom0Kernel = opts?.cpufreqModes.includes('dom0-kernel') ?? false;
-    if (optDisabled || !opts || !notEnabled || /^4\.(?:[0-9]|1\d|20)(?:\D|$)/.test(s.xen.xlInfo?.xenVersion ?? s.platform.xenVersionSysfs ?? '')) {
+    // Before 4.21 "not enabled" can only mean cpufreq=none (or equivalent).
+    const release = s.xen.release ?? s.platform.xenReleaseSysfs;
+    const before421 = release !== null && release.major === 4 && release.minor <= 20;
+    if (optDisabled || !opts || !notEnabled || before421) {
       findings.push(finding('XEN_CPUFREQ_DISABLED', dom0Kernel
         ? 'Xen was booted with cpufreq=dom0-kernel: Xen does not scale frequency, and current dom0 kernels do not either.'
         : 'Xen was booted not to manage CPU frequency (cpufreq=none or equivalent): CPUs run at whatever the firmware set.', ev));
@@ -131,7 +131,7 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateView {
   }
 
   // 2. Per-CPU answers from get-cpufreq-para.
-  const failedCpus = [...new Set(msgs.filter((m) => m.kind === 'cpu-failed' && /cpufreq parameter/i.test(m.what)).map((m) => (m as { cpu: number }).cpu))];
+  const failedCpus = [...new Set(msgs.flatMap((m) => (m.kind === 'cpu-failed' && m.about === 'cpufreq-parameter' ? [m.cpu] : [])))];
   const withData = new Set(blocks.map((b) => b.cpu));
   const failedOnline = failedCpus.filter((c) => !withData.has(c) && online.get(c) === true);
   const failedUnknown = failedCpus.filter((c) => !withData.has(c) && (online.get(c) === undefined || online.get(c) === null));
@@ -157,7 +157,7 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateView {
     handoff = 'no';
     controller = 'none';
     const onlineFailCount = failedOnline.length || failedCpus.length - failedOffline.length;
-    const firmware = firmwareWithoutPstates(s, upload.lines, onlineFailCount);
+    const firmware = firmwareWithoutPstates(s, onlineFailCount);
     const base = [failLine(failedCpus.filter((c) => online.get(c) !== false))];
     if (hwpLog) base.push(`${hwpLog} — yet no CPU has a Xen cpufreq policy: HWP also needs dom0's _PSS upload`);
     if (firmware) {
@@ -231,11 +231,11 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateView {
   const turboOff: Array<{ cpu: number; text: string }> = [];
   const ok = (khz: number | null, label: string, cpu: number) => {
     if (khz === null) return null;
-    if (khz > MAX_CPU_KHZ) { implausible.push(`CPU${cpu} ${label} = ${khz} kHz`); return null; }
+    if (khz > MAX_PLAUSIBLE_KHZ) { implausible.push(`CPU${cpu} ${label} = ${khz} kHz`); return null; }
     return khz;
   };
   for (const b of blocks) {
-    for (const f of b.availableFrequenciesKhz ?? []) if (f <= MAX_CPU_KHZ) table.add(f); else implausible.push(`CPU${b.cpu} scaling_avail_freq entry ${f} kHz`);
+    for (const f of b.availableFrequenciesKhz ?? []) if (f <= MAX_PLAUSIBLE_KHZ) table.add(f); else implausible.push(`CPU${b.cpu} scaling_avail_freq entry ${f} kHz`);
     const hwMax = ok(b.cpuinfoMaxKhz, 'cpuinfo max', b.cpu);
     const hwMin = ok(b.cpuinfoMinKhz, 'cpuinfo min', b.cpu);
     const scMax = ok(b.scalingMaxKhz, 'scaling max', b.cpu);
@@ -277,7 +277,7 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateView {
   }
   rows.sort((a, b) => a.cpu - b.cpu);
   for (const st of s.xen.states?.cpus ?? []) {
-    for (const p of st.states) if (p.freqMhz !== null && p.freqMhz * 1000 <= MAX_CPU_KHZ) table.add(p.freqMhz * 1000);
+    for (const p of st.states) if (p.freqMhz !== null && p.freqMhz * 1000 <= MAX_PLAUSIBLE_KHZ) table.add(p.freqMhz * 1000);
     if (!withData.has(st.cpu) && st.usablePStates !== null && st.totalPStates !== null && st.usablePStates < st.totalPStates) {
       capped.push(`CPU${st.cpu}: usable P-states ${st.usablePStates} of ${st.totalPStates} (ACPI _PPC)`);
     }
@@ -297,13 +297,13 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateView {
   }
   for (const a of s.xen.average?.cpus ?? []) {
     const hwMax = blocks.find((b) => b.cpu === a.cpu)?.cpuinfoMaxKhz ?? null;
-    if (a.averageKhz !== null && (a.averageKhz > MAX_CPU_KHZ || (hwMax !== null && a.averageKhz > hwMax * 2))) implausible.push(`CPU${a.cpu} average cpu frequency: ${a.averageKhz} kHz`);
+    if (a.averageKhz !== null && (a.averageKhz > MAX_PLAUSIBLE_KHZ || (hwMax !== null && a.averageKhz > hwMax * 2))) implausible.push(`CPU${a.cpu} average cpu frequency: ${a.averageKhz} kHz`);
   }
   if (implausible.length) findings.push(finding('IMPLAUSIBLE_READING', 'Xen reported readings outside physical bounds; they are left out of the frequency data.', implausible));
 
   const tableKhz = [...table].sort((a, b) => b - a);
-  const hwMaxes = blocks.map((b) => b.cpuinfoMaxKhz).filter((v): v is number => v !== null && v <= MAX_CPU_KHZ);
-  const hwMins = blocks.map((b) => b.cpuinfoMinKhz ?? b.cpuinfoBaseKhz).filter((v): v is number => v !== null && v <= MAX_CPU_KHZ);
+  const hwMaxes = blocks.map((b) => b.cpuinfoMaxKhz).filter((v): v is number => v !== null && v <= MAX_PLAUSIBLE_KHZ);
+  const hwMins = blocks.map((b) => b.cpuinfoMinKhz ?? b.cpuinfoBaseKhz).filter((v): v is number => v !== null && v <= MAX_PLAUSIBLE_KHZ);
   return {
     controller, handoff,
     driver: mostCommon(blocks.map((b) => (b.driver === '' ? 'Unknown' : b.driver))) ?? (msgs.some((m) => m.kind === 'pstate-info-unsupported') || hwpLog ? 'hwp' : null),

@@ -1,6 +1,6 @@
 import type { Snapshot } from '../probe/snapshot.js';
 import type { XenpmMessage } from '../xenpm/parse-messages.js';
-import type { CommandName } from '../probe/host-root.js';
+import { commandsOf } from '../probe/commands.js';
 
 export type XenpmState =
   | 'answered' // xenpm reached the hypervisor (data, or Xen's own error texts)
@@ -16,7 +16,8 @@ export interface XenpmStatus {
   evidence: string[];
 }
 
-const XENPM: CommandName[] = ['xenpm-get-cpufreq-para', 'xenpm-get-cpufreq-states', 'xenpm-get-cpuidle-states', 'xenpm-get-cpu-topology'];
+/** The xenpm commands every probe runs: the opt-in average says nothing about whether xenpm works. */
+const XENPM = commandsOf('xenpm', 'default');
 
 export function xenpmMessages(s: Snapshot): XenpmMessage[] {
   const x = s.xen;
@@ -36,9 +37,9 @@ export function xenpmStatus(s: Snapshot): XenpmStatus {
   const xenSpoke = msgs.some((m) => ['cpu-failed', 'cpufreq-not-enabled', 'cpufreq-disabled-or-unregistered', 'cpuidle-disabled-or-unregistered', 'pstate-info-unsupported', 'both-disabled'].includes(m.kind));
   if (hasData || xenSpoke) return { state: 'answered', evidence: [] };
   if (startup.length) return { state: 'no-privcmd', evidence: startup };
-  const notFound = cmds.find((c) => c.error?.includes('command not found'));
+  const notFound = cmds.find((c) => c.failure === 'not-found');
   if (notFound) return { state: 'not-installed', evidence: [`${notFound.origin}: ${notFound.error}`] };
-  const broken = cmds.filter((c) => c.available && (c.timedOut || c.signal || c.truncated || (c.error?.startsWith('printed binary') ?? false)));
+  const broken = cmds.filter((c) => c.available && (c.failure === 'timeout' || c.failure === 'signal' || c.failure === 'truncated' || c.failure === 'binary-output'));
   const garbage = msgs.filter((m) => m.kind === 'unrecognized');
   if (broken.length || garbage.length) {
     return {
@@ -51,7 +52,7 @@ export function xenpmStatus(s: Snapshot): XenpmStatus {
   }
   const ran = cmds.filter((c) => c.available);
   // A live spawn that failed for another reason than "not found" (EACCES, EAGAIN, ENOMEM) is a failure, not "unknown".
-  const spawnFailed = cmds.filter((c) => !c.available && c.error && c.origin !== 'not run' && !c.origin.startsWith('capture') && !c.error.includes('command not found'));
+  const spawnFailed = cmds.filter((c) => c.failure === 'spawn-failed');
   if (!ran.length && spawnFailed.length) return { state: 'failed', evidence: spawnFailed.map((c) => `${c.origin}: ${c.error}`) };
   if (!ran.length) return { state: 'not-captured', evidence: [] };
   const failedExit = ran.filter((c) => (c.exitCode ?? 0) !== 0);

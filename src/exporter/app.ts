@@ -5,7 +5,7 @@ import type { TLSSocket } from 'node:tls';
 import { Registry } from 'prom-client';
 import type { ProbeLoop } from './probe-loop.js';
 import { clientCertProblem, type WebConfig, WebConfigSource } from './web-config.js';
-import { renderText } from '../cli/render-text.js';
+import { renderText } from '../render/text-report.js';
 import { landingPage } from './landing.js';
 
 export interface AppOptions {
@@ -63,16 +63,12 @@ export function buildApp(o: AppOptions): FastifyInstance {
     const cur = o.loop.current;
     if (!cur) return reply.code(503).type('text/plain').send('no probe has completed yet\n');
     const wantsOpenMetrics = /application\/openmetrics-text/.test(req.headers.accept ?? '');
-    if (wantsOpenMetrics) {
-      const text = await o.loop.openMetrics();
-      if (text) return reply.type(Registry.OPENMETRICS_CONTENT_TYPE).send(text);
-    }
+    if (wantsOpenMetrics) return reply.type(Registry.OPENMETRICS_CONTENT_TYPE).send(await cur.exposition.openMetrics());
     reply.type(Registry.PROMETHEUS_CONTENT_TYPE).header('Vary', 'Accept-Encoding');
     if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-      const gz = await o.loop.gzippedText();
-      if (gz) return reply.header('Content-Encoding', 'gzip').send(gz);
+      return reply.header('Content-Encoding', 'gzip').send(await cur.exposition.gzipped());
     }
-    return reply.send(cur.text);
+    return reply.send(cur.exposition.text);
   });
 
   app.get('/health', async (req, reply) => {

@@ -1,5 +1,5 @@
 import type { Report } from '../diagnosis/report.js';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../util/version.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -1,105 +1,51 @@
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { HostRoot } from '../probe/host-root.js';
-import { probeHost } from '../probe/probe-host.js';
-import type { AcpiTablesScan, Snapshot } from '../probe/snapshot.js';
-import type { StaticValueCache } from '../probe/recorder.js';
-
-const STATIC_REFRESH = 40;
-import { diagnose } from '../diagnosis/diagnose.js';
-import type { Report } from '../diagnosis/report.js';
-import { countersFromSnapshot, type CounterSample } from '../diagnosis/residency-history.js';
-import { DEFAULT_STUCK, detectStuck, type StuckOptions, type StuckVerdict } from '../diagnosis/stuck.js';
-import { buildRegistry, sourceOutcomes, type ExpositionInput } from './metrics.js';
-
-const gzipAsync = promisify(gzip);
+import type { CycleResult, ProbeCycle } from '../cycle/probe-cycle.js';
 
 export interface ProbeLoopOptions {
-  host: HostRoot;
+  cycle: ProbeCycle;
   intervalMs: number;
-  stuck?: Partial<StuckOptions>;
-  includeAverage?: boolean;
   logger: Logger;
 }
 
-export interface ProbeResult {
-  snapshot: Snapshot;
-  report: Report;
-  stuck: StuckVerdict;
-  /** Prometheus text format, rendered once per probe: scrapes never touch the host. */
-  text: string;
-  finishedAt: Date;
-}
-
 /**
- * Re-probes the host on a schedule (node-cron ticks every second; a probe starts when the
- * interval has passed and the previous one has finished, so probes never overlap) and keeps
- * the last result rendered for scrapes.
+ * Runs one host's probe cycle on a schedule and keeps its last result for the HTTP face. node-cron
+ * ticks every second; a run starts once the interval has passed and the previous run has finished, so
+ * runs never overlap (a tick that finds one running counts a skip).
  */
 export class ProbeLoop {
-  current: ProbeResult | null = null;
-  probesTotal = 0;
+  current: CycleResult | null = null;
   probesSkipped = 0;
   lastSuccessAt: number | null = null;
   private running: Promise<boolean> | null = null;
   private lastStart = -Infinity;
   private task: ScheduledTask | null = null;
-  private history: CounterSample[] = [];
-  private readonly acpiCache: { scan: AcpiTablesScan | null } = { scan: null };
-  /** Static sysfs values; dropped every STATIC_REFRESH probes and whenever the online CPUs change. */
-  private readonly staticCache: StaticValueCache = new Map();
-  private staticFor: string | null = null;
   private readonly sourceOk = new Map<string, boolean>();
-  private openMetricsCache: { for: ProbeResult; text: string } | null = null;
-  private gzipCache: { for: ProbeResult; body: Promise<Buffer> } | null = null;
-  private lastInput: ExpositionInput | null = null;
-  readonly stuckOptions: StuckOptions;
+  private lastStatus: string | null = null;
 
-  constructor(private readonly o: ProbeLoopOptions) {
-    this.stuckOptions = { ...DEFAULT_STUCK, ...o.stuck };
+  constructor(private readonly o: ProbeLoopOptions) {}
+
+  get probesTotal(): number {
+    return this.o.cycle.runs;
   }
 
-  /** Runs one probe unless one is already running (then it counts a skip and waits for that one). */
+  /** Runs the cycle once unless a run is under way (then it counts a skip and waits for that one). */
   probeOnce(): Promise<boolean> {
     if (this.running) {
       this.probesSkipped++;
       return this.running.then(() => false);
     }
     this.lastStart = performance.now();
-    this.running = this.doProbe().finally(() => { this.running = null; });
+    this.running = this.runCycle().finally(() => { this.running = null; });
     return this.running;
   }
 
-  private async doProbe(): Promise<boolean> {
-    const t = performance.now();
+  private async runCycle(): Promise<boolean> {
     try {
-      if (this.probesTotal % STATIC_REFRESH === 0) this.staticCache.clear();
-      let snapshot = await probeHost(this.o.host, { includeAverage: this.o.includeAverage, acpiCache: this.acpiCache, staticCache: this.staticCache });
-      const onlineSet = JSON.stringify(snapshot.cpus.online);
-      if (this.staticFor !== null && onlineSet !== this.staticFor) {
-        // CPUs came or went: what was static may not be any more. Read everything again, now.
-        this.staticCache.clear();
-        snapshot = await probeHost(this.o.host, { includeAverage: this.o.includeAverage, acpiCache: this.acpiCache, staticCache: this.staticCache });
-      }
-      this.staticFor = JSON.stringify(snapshot.cpus.online);
-      this.history.push(countersFromSnapshot(snapshot, t));
-      const keepFrom = t - this.stuckOptions.windowMs * 1.5;
-      while (this.history.length > 2 && (this.history[0]!.t < keepFrom || this.history.length > 10_000)) this.history.shift();
-      const stuck = detectStuck(this.history, this.stuckOptions);
-      const report = diagnose(snapshot, stuck.finding ? [stuck.finding] : []);
-      this.probesTotal++;
-      const finishedAt = new Date();
-      const input: ExpositionInput = {
-        snapshot, report, stuck, sources: sourceOutcomes(snapshot),
-        probeTimestampSeconds: finishedAt.getTime() / 1000, probesTotal: this.probesTotal, probesSkipped: this.probesSkipped,
-      };
-      const text = await buildRegistry(input).metrics();
-      this.lastInput = input;
-      this.current = { snapshot, report, stuck, text, finishedAt };
+      const result = await this.o.cycle.run({ probesSkipped: this.probesSkipped });
+      this.current = result;
       this.lastSuccessAt = Date.now();
-      this.logChanges(input, report);
+      this.logChanges(result);
       return true;
     } catch (err) {
       // Readers never throw; this guards the daemon against its own bugs, and the probe metrics show it.
@@ -108,37 +54,19 @@ export class ProbeLoop {
     }
   }
 
-  private lastStatus: string | null = null;
-  private logChanges(input: ExpositionInput, report: Report): void {
-    for (const s of input.sources) {
-      const before = this.sourceOk.get(s.source);
-      if (before === s.success) continue;
-      this.sourceOk.set(s.source, s.success);
-      if (!s.success) this.o.logger.warn({ source: s.source }, 'source failing');
-      else if (before === false) this.o.logger.info({ source: s.source }, 'source recovered');
+  /** Logs a source when it starts or stops failing, and the verdict when it changes — not every interval. */
+  private logChanges(r: CycleResult): void {
+    for (const [source, ok] of r.exposition.sources()) {
+      const before = this.sourceOk.get(source);
+      if (before === ok) continue;
+      this.sourceOk.set(source, ok);
+      if (!ok) this.o.logger.warn({ source }, 'source failing');
+      else if (before === false) this.o.logger.info({ source }, 'source recovered');
     }
-    if (report.status !== this.lastStatus) {
-      this.lastStatus = report.status;
-      this.o.logger.info({ status: report.status, findings: report.findings.map((f) => f.id) }, report.verdict);
+    if (r.report.status !== this.lastStatus) {
+      this.lastStatus = r.report.status;
+      this.o.logger.info({ status: r.report.status, findings: r.report.findings.map((f) => f.id) }, r.report.verdict);
     }
-  }
-
-  /** OpenMetrics text, rendered on first demand per probe. */
-  async openMetrics(): Promise<string | null> {
-    const cur = this.current;
-    if (!cur || !this.lastInput) return null;
-    if (this.openMetricsCache?.for !== cur) {
-      this.openMetricsCache = { for: cur, text: await buildRegistry(this.lastInput, true).metrics() };
-    }
-    return this.openMetricsCache.text;
-  }
-
-  /** The Prometheus text, gzip-compressed once per probe (Prometheus always asks for gzip). */
-  gzippedText(): Promise<Buffer> | null {
-    const cur = this.current;
-    if (!cur) return null;
-    if (this.gzipCache?.for !== cur) this.gzipCache = { for: cur, body: gzipAsync(cur.text, { level: 6 }) };
-    return this.gzipCache.body;
   }
 
   start(): void {
@@ -154,7 +82,7 @@ export class ProbeLoop {
     await this.running;
   }
 
-  /** Healthy while the last successful probe is younger than three intervals. */
+  /** Healthy while the last successful run is younger than three intervals. */
   healthy(): boolean {
     return this.lastSuccessAt !== null && Date.now() - this.lastSuccessAt <= 3 * this.o.intervalMs;
   }

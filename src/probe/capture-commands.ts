@@ -1,5 +1,7 @@
 import fs from 'node:fs';
-import type { CommandName, CommandOptions, CommandResult } from './host-root.js';
+import type { CommandName } from './commands.js';
+import { COMMANDS } from './commands.js';
+import type { CommandResult } from './command-result.js';
 import type { RootFiles } from './root-files.js';
 import { StreamSink } from './spawn-capped.js';
 
@@ -16,14 +18,10 @@ function readStream(real: string, sink: StreamSink): Promise<string | null> {
  * Reads a recorded command back from `commands/NAME.{stdout,stderr,exit}`. A missing file is
  * "this command was not captured" (unknown), never "it printed nothing".
  */
-export async function readCapturedCommand(
-  files: RootFiles,
-  name: CommandName,
-  maxOutputBytes: number,
-  options: CommandOptions = {},
-): Promise<CommandResult> {
+export async function readCapturedCommand(files: RootFiles, name: CommandName, maxOutputBytes: number): Promise<CommandResult> {
   const started = performance.now();
   const base = `commands/${name}`;
+  const lineFilter = COMMANDS[name].lineFilter;
   const out = files.resolve(`${base}.stdout`);
   const err = files.resolve(`${base}.stderr`);
   const exit = files.readText(`${base}.exit`);
@@ -37,6 +35,7 @@ export async function readCapturedCommand(
     signal: null,
     timedOut: false,
     truncated: false,
+    failure: null,
     error: null,
     durationMs: 0,
   };
@@ -46,7 +45,7 @@ export async function readCapturedCommand(
       if (where.kind !== 'missing') problems.push(`${base}.${label}: ${where.reason}`);
       continue;
     }
-    const sink = new StreamSink(maxOutputBytes, label === 'stdout' ? options.lineFilter : undefined);
+    const sink = new StreamSink(maxOutputBytes, label === 'stdout' ? lineFilter : undefined);
     const failure = await readStream(where.real, sink);
     if (failure) {
       problems.push(`${base}.${label}: ${failure}`);
@@ -56,7 +55,7 @@ export async function readCapturedCommand(
     result.truncated ||= sink.truncated;
     if (label === 'stdout') {
       result.stdout = sink.finish();
-      if (options.lineFilter) result.linesSeen = sink.linesSeen;
+      if (lineFilter) result.linesSeen = sink.linesSeen;
     } else {
       result.stderr = sink.finish();
     }
@@ -72,8 +71,13 @@ export async function readCapturedCommand(
   } else if (result.available) {
     result.exitCode = 0;
   }
-  if (!result.available) result.error = problems[0] ?? 'not captured';
-  else if (problems.length) result.error = problems.join('; ');
+  if (!result.available) {
+    result.error = problems[0] ?? 'not captured';
+    result.failure = problems.length ? 'unreadable' : 'not-captured';
+  } else if (problems.length) {
+    result.error = problems.join('; ');
+  }
+  if (result.available && result.truncated) result.failure = 'truncated';
   result.durationMs = performance.now() - started;
   return result;
 }

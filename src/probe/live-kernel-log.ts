@@ -1,6 +1,7 @@
 import fs from 'node:fs';
-import type { CommandOptions, CommandResult } from './host-root.js';
-import { type CommandSettings, JOURNAL_KERNEL_ARGS } from './command-catalog.js';
+import { type CommandResult, emptyResult } from './command-result.js';
+import { COMMANDS } from './commands.js';
+import { type CommandSettings, JOURNAL_KERNEL_ARGS } from './command-settings.js';
 import { spawnCapped } from './spawn-capped.js';
 import { kmsgRecordToDmesgLine } from './parse-kernel-log.js';
 
@@ -15,12 +16,9 @@ function firstTimestamp(stdout: string): number | null {
 }
 
 /** Reads /dev/kmsg without blocking: one record per read(), EAGAIN at the end of the ring. */
-function readKmsg(options: CommandOptions, maxBytes: number): CommandResult {
+function readKmsg(lineFilter: (line: string) => boolean, maxBytes: number): CommandResult {
   const started = performance.now();
-  const result: CommandResult = {
-    name: 'dmesg', origin: '/dev/kmsg', available: false, stdout: '', stderr: '', exitCode: null,
-    signal: null, timedOut: false, truncated: false, error: null, durationMs: 0, linesSeen: 0,
-  };
+  const result: CommandResult = { ...emptyResult('dmesg', '/dev/kmsg', 'not-found', ''), failure: null, error: null, linesSeen: 0 };
   let fd: number | null = null;
   try {
     fd = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -41,7 +39,7 @@ function readKmsg(options: CommandOptions, maxBytes: number): CommandResult {
       const line = kmsgRecordToDmesgLine(buf.toString('utf8', 0, n));
       if (line === null) continue;
       result.linesSeen!++;
-      if (options.lineFilter && !options.lineFilter(line)) continue;
+      if (!lineFilter(line)) continue;
       if (bytes + line.length > maxBytes) {
         result.truncated = true;
         continue;
@@ -54,6 +52,7 @@ function readKmsg(options: CommandOptions, maxBytes: number): CommandResult {
     result.exitCode = 0;
   } catch (e) {
     result.error = `/dev/kmsg: ${(e as Error).message}`;
+    result.failure = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not-found' : 'unreadable';
   } finally {
     if (fd !== null) fs.closeSync(fd);
   }
@@ -66,16 +65,17 @@ function readKmsg(options: CommandOptions, maxBytes: number): CommandResult {
  * binary; `journalctl -k -b` when dmesg is restricted or the ring has wrapped past the boot
  * messages (the xen_acpi_processor lines are printed once, at boot).
  */
-export async function readLiveKernelLog(s: CommandSettings, options: CommandOptions): Promise<CommandResult> {
-  const limits = { timeoutMs: s.timeoutMs, maxOutputBytes: s.maxOutputBytes, lineFilter: options.lineFilter };
+export async function readLiveKernelLog(s: CommandSettings): Promise<CommandResult> {
+  const keep = COMMANDS.dmesg.lineFilter ?? (() => true);
+  const limits = { timeoutMs: s.logTimeoutMs, maxOutputBytes: s.maxOutputBytes, lineFilter: keep };
   // The filter must see the first line to judge wrapping, so remember it.
   let first: string | null = null;
   const filter = (line: string) => {
     first ??= line;
-    return options.lineFilter ? options.lineFilter(line) : true;
+    return keep(line);
   };
   let primary = await spawnCapped('dmesg', [s.dmesgPath], { ...limits, lineFilter: filter });
-  if (!primary.available) primary = readKmsg({ lineFilter: filter }, s.maxOutputBytes);
+  if (!primary.available) primary = readKmsg(filter, s.maxOutputBytes);
   const restricted = primary.available && (primary.exitCode ?? 0) !== 0 && RESTRICTED.test(primary.stderr);
   const ts = first === null ? null : firstTimestamp(first);
   const wrapped = primary.available && !restricted && ts !== null && ts > WRAPPED_AFTER_SECONDS;

@@ -1,17 +1,27 @@
 import path from 'node:path';
-import type { CommandName, CommandOptions, CommandResult, HostRoot } from './host-root.js';
+import type { HostRoot } from './host-root.js';
+import { COMMANDS, type CommandName } from './commands.js';
+import { emptyResult, type CommandResult } from './command-result.js';
 import { RootFiles } from './root-files.js';
-import { argvFor, type CommandSettings, DEFAULT_COMMAND_SETTINGS } from './command-catalog.js';
+import { argvFor, commandEnabled, type CommandSettings, DEFAULT_COMMAND_SETTINGS, timeoutFor } from './command-settings.js';
 import { spawnCapped } from './spawn-capped.js';
 import { readCapturedCommand } from './capture-commands.js';
 import { readLiveKernelLog } from './live-kernel-log.js';
 
-/**
- * Opens a host root. "/" is the live host (commands are spawned); any other directory is a
- * capture (commands are read back from `commands/`), per the capture-format contract.
- */
+/** Where the fixed commands' output comes from: spawned (live), read back (capture), or chosen by the root. */
 export type CommandSource = 'auto' | 'live' | 'capture';
 
+/** What opens a host: its root directory, where command output comes from, and how commands run. */
+export interface HostOptions {
+  root: string;
+  commands: CommandSource;
+  settings: Partial<CommandSettings>;
+}
+
+/**
+ * Opens a host root directory. "/" is the live host (commands are spawned); any other directory is a
+ * capture (commands are read back from `commands/`), as docs/capture-format.md describes.
+ */
 export function openHost(root: string, settings: Partial<CommandSettings> = {}, commands: CommandSource = 'auto'): HostRoot {
   const s: CommandSettings = { ...DEFAULT_COMMAND_SETTINGS, ...settings };
   const abs = path.resolve(root);
@@ -26,24 +36,21 @@ export function openHost(root: string, settings: Partial<CommandSettings> = {}, 
     readBytes: (rel, max) => files.readBytes(rel, max),
     list: (rel) => files.list(rel),
     exists: (rel) => files.exists(rel),
-    runCommand(name: CommandName, options: CommandOptions = {}): Promise<CommandResult> {
-      if (!live) return readCapturedCommand(files, name, s.maxOutputBytes, options);
-      if (name === 'xenpm-get-cpufreq-average' && !s.allowCpufreqAverage) {
-        return Promise.resolve(notRun(name, 'disabled: it resets the averaging window Xen shares with other readers'));
-      }
-      if (name === 'dmesg') return readLiveKernelLog(s, options);
-      return spawnCapped(name, argvFor(name, s), {
-        timeoutMs: s.timeoutMs,
-        maxOutputBytes: s.maxOutputBytes,
-        lineFilter: options.lineFilter,
-      });
-    },
+    commandEnabled: (name) => commandEnabled(name, s),
+    runCommand: (name) => (live ? runLive(name, s) : readCapturedCommand(files, name, s.maxOutputBytes)),
   };
 }
 
-function notRun(name: CommandName, why: string): CommandResult {
-  return {
-    name, origin: 'not run', available: false, stdout: '', stderr: '', exitCode: null, signal: null,
-    timedOut: false, truncated: false, error: why, durationMs: 0,
-  };
+/** Spawns one fixed command (no shell, fixed argv, deadline, output cap), or says why it was not run. */
+function runLive(name: CommandName, s: CommandSettings): Promise<CommandResult> {
+  const spec = COMMANDS[name];
+  if (!commandEnabled(name, s)) {
+    return Promise.resolve(emptyResult(name, 'not run', 'not-run', `disabled: ${'optInBecause' in spec ? spec.optInBecause : 'off by default'}`));
+  }
+  if (spec.tool === 'kernel-log') return readLiveKernelLog(s);
+  return spawnCapped(name, argvFor(name, s), {
+    timeoutMs: timeoutFor(name, s),
+    maxOutputBytes: s.maxOutputBytes,
+    ...('lineFilter' in spec ? { lineFilter: spec.lineFilter } : {}),
+  });
 }

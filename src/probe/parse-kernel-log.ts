@@ -1,8 +1,23 @@
+import { nameHypervisor } from './hypervisor-names.js';
+
 /**
  * Pure parsing of the dom0 kernel log in every shape it reaches us: `dmesg` (`[   8.213701] msg`,
  * optionally `<6>` first), journal short format (`Aug 21 22:28:19 host kernel: msg`), and
  * /dev/kmsg records (`6,339,5140900,-;msg`).
  */
+
+/** What a kernel log line tells about power management, typed once here so diagnosis never reads text. */
+export type KernelEvent =
+  /** `Hypervisor detected: Xen HVM` (arch/x86/kernel/cpu/hypervisor.c). */
+  | { kind: 'hypervisor-detected'; name: string; hypervisor: string | null }
+  /** `ACPI in unprivileged domain disabled` (a Xen PV guest). */
+  | { kind: 'acpi-unprivileged' }
+  /** `xen_acpi_processor: Uploading Xen processor PM info` (info level: the upload ran). */
+  | { kind: 'xen-acpi-uploading' }
+  /** `xen_acpi_processor: (_PXX): Hypervisor error (-19) for ACPI CPU3` and the older drivers' upload failures. */
+  | { kind: 'xen-acpi-upload-error'; acpiId: number | null; object: string | null; /** Positive: `Hypervisor error (-19)` is 19, ENODEV. */ errno: number | null }
+  /** `Failed to insert module 'xen_acpi_processor': No such device` (systemd) / `could not insert '…'` (kmod). */
+  | { kind: 'module-insert-failed'; module: string; noDevice: boolean };
 
 export interface KernelLogLine {
   /** Seconds since boot when the line carries a dmesg timestamp. */
@@ -10,6 +25,9 @@ export interface KernelLogLine {
   message: string;
   /** The line as it appeared, for evidence. */
   raw: string;
+  event: KernelEvent | null;
+  /** Mentions a Linux cpufreq driver (quoted when no driver is bound). */
+  mentionsCpufreq: boolean;
 }
 
 const DMESG = /^(?:<\d+>)?\[\s*(\d+)\.(\d+)\]\s?(.*)$/;
@@ -51,20 +69,39 @@ export function isRelevantKernelLine(line: string): boolean {
 export function parseKernelLogLine(rawLine: string): KernelLogLine | null {
   const raw = rawLine.replace(/\r$/, '');
   if (raw.trim() === '') return null;
+  const line = (uptimeSeconds: number | null, message: string): KernelLogLine => ({
+    uptimeSeconds, message, raw, event: kernelEvent(message), mentionsCpufreq: CPUFREQ_DRIVER.test(message),
+  });
   let m = DMESG.exec(raw);
-  if (m) return { uptimeSeconds: Number(`${m[1]}.${m[2]}`), message: m[3] ?? '', raw };
+  if (m) return line(Number(`${m[1]}.${m[2]}`), m[3] ?? '');
   m = JOURNAL.exec(raw);
-  if (m) {
-    const up = m[1] !== undefined ? Number(`${m[1]}.${m[2]}`) : null;
-    return { uptimeSeconds: up, message: m[3] ?? '', raw };
-  }
+  if (m) return line(m[1] !== undefined ? Number(`${m[1]}.${m[2]}`) : null, m[3] ?? '');
   // Pasted logs without timestamps still count; journal lines of other programs do not.
   if (/^\S+ [ \d]\d \d\d:\d\d:\d\d \S+ [^:]+:/.test(raw) && !/ kernel: /.test(raw)) {
     // e.g. `systemd-modules-load[312]: Failed to insert module 'xen_acpi_processor': No such device`
-    const msg = raw.replace(/^\S+ [ \d]\d \d\d:\d\d:\d\d \S+ /, '');
-    return { uptimeSeconds: null, message: msg, raw };
+    return line(null, raw.replace(/^\S+ [ \d]\d \d\d:\d\d:\d\d \S+ /, ''));
   }
-  return { uptimeSeconds: null, message: raw.trim(), raw };
+  return line(null, raw.trim());
+}
+
+const CPUFREQ_DRIVER = /intel_pstate|amd[-_]pstate|acpi-cpufreq|cpufreq/i;
+const UPLOAD_ERROR = /(?:xen[-_]acpi[-_]processor|cpufreq-xen|xen-processor-thru|processor-passthrough-xen).*(?:Hypervisor error|missing some P-state data|upload failed|Failed to (?:send|push))/i;
+const INSERT_FAILED = /(?:Failed to insert module|could not insert) '([\w-]+)'(.*)$/;
+
+/** Pure: the power-management meaning of one kernel log message, or null. */
+function kernelEvent(message: string): KernelEvent | null {
+  let m: RegExpExecArray | null;
+  if ((m = /Hypervisor detected:\s*(.*)$/.exec(message))) return { kind: 'hypervisor-detected', name: m[1]!.trim(), hypervisor: nameHypervisor(m[1]!.trim()) };
+  if (/ACPI in unprivileged domain disabled/.test(message)) return { kind: 'acpi-unprivileged' };
+  if (/xen_acpi_processor: Uploading Xen processor PM info/.test(message)) return { kind: 'xen-acpi-uploading' };
+  if (UPLOAD_ERROR.test(message)) {
+    const id = /(?:ACPI CPU|ACPI ID:?)\s*(\d+)/.exec(message);
+    const object = /\((_P[A-Z]{2}|_C[A-Z]{2}|CX|PX)\)/.exec(message);
+    const errno = /Hypervisor error \(-?(\d+)\)/.exec(message);
+    return { kind: 'xen-acpi-upload-error', acpiId: id ? Number(id[1]) : null, object: object ? object[1]! : null, errno: errno ? Number(errno[1]) : null };
+  }
+  if ((m = INSERT_FAILED.exec(message))) return { kind: 'module-insert-failed', module: m[1]!.replace(/-/g, '_'), noDevice: /No such device/.test(m[2]!) };
+  return null;
 }
 
 export function parseKernelLog(text: string): KernelLogLine[] {

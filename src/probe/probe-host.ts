@@ -7,12 +7,10 @@ import { readCpufreq } from './read-cpufreq.js';
 import { readCpuidle } from './read-cpuidle.js';
 import { readDom0 } from './read-dom0.js';
 import { readAcpiTables } from './read-acpi-tables.js';
-import { readKernelLog } from './read-kernel-log.js';
+import { COMMANDS } from './commands.js';
 import { emptyXenTools, readXenTools } from './read-xen-tools.js';
 
 export interface ProbeOptions {
-  /** Run `xenpm get-cpufreq-average` (live) / read it (capture). Off by default. */
-  includeAverage?: boolean;
   /** Firmware tables do not change while the host runs: reuse the first successful scan. */
   acpiCache?: { scan: AcpiTablesScan | null };
   /** Values fixed while the host runs, kept across a daemon's probes (see Recorder.staticValue). */
@@ -63,9 +61,9 @@ export async function probeHost(host: HostRoot, options: ProbeOptions = {}): Pro
   const xenHinted = !!platform && (platform.hypervisorType === 'xen' || platform.procXenPresent || platform.xenCpuBusPresent);
   const ts = performance.now();
   const [kernelLog, xen] = await Promise.all([
-    readKernelLog(host).catch((err: Error) => ({ available: false, origin: null, error: `internal error: ${err.message}`, linesSeen: null, truncated: false, lines: [] })),
+    host.runCommand('dmesg').then(COMMANDS.dmesg.parse).catch((err: Error) => ({ available: false, origin: null, error: `internal error: ${err.message}`, linesSeen: null, truncated: false, lines: [] })),
     // On a live host without any Xen signal there is nothing for xenpm to talk to.
-    host.live && !xenHinted ? Promise.resolve(emptyXenTools()) : readXenTools(host, !!options.includeAverage).catch((err: Error) => {
+    host.live && !xenHinted ? Promise.resolve(emptyXenTools()) : readXenTools(host).catch((err: Error) => {
       problems.push({ source: 'xen-tools', reason: `internal error: ${err.message}` });
       return emptyXenTools();
     }),
@@ -93,8 +91,9 @@ export async function probeHost(host: HostRoot, options: ProbeOptions = {}): Pro
 
 function readPlatformFallback(): Snapshot['platform'] {
   return {
-    hypervisorType: null, guestType: null, xenVersionSysfs: null, initdomain: null, startFlagPmCx: null, startFlagPmPx: null,
-    procXenPresent: false, xenCapabilities: null, xenCpuBusPresent: false, cpuinfoHypervisorFlag: null, cpuVendor: null,
-    cpuModel: null, dmiSysVendor: null, dmiProductName: null, kernelCmdline: null,
+    hypervisorType: null, guestType: null, xenVersionSysfs: null, xenReleaseSysfs: null, initdomain: null, startFlagPmCx: null,
+    startFlagPmPx: null, procXenPresent: false, xenCapabilities: null, xenCpuBusPresent: false, cpuinfoHypervisorFlag: null,
+    cpuVendor: null, cpuModel: null, dmiSysVendor: null, dmiProductName: null, dmiHypervisor: null, dmiSaysXen: false,
+    kernelCmdline: null, kernelIdleLimits: [],
   };
 }

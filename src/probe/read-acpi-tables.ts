@@ -6,7 +6,7 @@ const OBJECTS = ['_PSS', '_PCT', '_PPC', '_PSD', '_CPC', '_CST'] as const;
 const MAX_TABLE_BYTES = 8 * 1024 * 1024;
 
 /** Pure: which power-management object names (AML NameSegs) appear in one table's bytes. */
-export function amlObjectsIn(bytes: Buffer): Array<(typeof OBJECTS)[number]> {
+function amlObjectsIn(bytes: Buffer): Array<(typeof OBJECTS)[number]> {
   return OBJECTS.filter((o) => bytes.includes(o, 0, 'latin1'));
 }
 

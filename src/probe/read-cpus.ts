@@ -6,7 +6,7 @@ const SRC = 'cpus';
 export const CPU_DIR = 'sys/devices/system/cpu';
 
 /** CPU ids from directory names (`cpu0`, `cpu12`), ignoring cpufreq, cpuidle and friends. */
-export function cpuIdsFromEntries(entries: readonly string[]): number[] {
+function cpuIdsFromEntries(entries: readonly string[]): number[] {
   const ids: number[] = [];
   for (const e of entries) {
     const m = /^cpu(\d+)$/.exec(e);

@@ -16,7 +16,7 @@ export function blacklistTokens(cmdline: string | null): string[] {
 }
 
 /** Pure: the `xen_acpi_processor` line of /proc/modules, if loaded as a module. */
-export function findProcModulesLine(text: string): string | null {
+function findProcModulesLine(text: string): string | null {
   for (const line of text.split('\n')) if (/^xen_acpi_processor\s/.test(line)) return line.trim();
   return null;
 }

@@ -1,6 +1,7 @@
 import type { Recorder } from './recorder.js';
 import type { PlatformSignals } from './snapshot.js';
 import { parseFlag, parseUnsigned, parseWord } from './parse-sysfs-values.js';
+import { nameHypervisor, parseXenRelease } from './hypervisor-names.js';
 
 const SRC = 'platform';
 
@@ -23,6 +24,11 @@ export function parseCpuinfo(text: string): { hypervisorFlag: boolean | null; ve
   return { hypervisorFlag: flags === null ? null : flags.split(/\s+/).includes('hypervisor'), vendor, model };
 }
 
+/** Pure: kernel command-line tokens that limit C-states. */
+function idleLimitTokens(cmdline: string | null): string[] {
+  return (cmdline ?? '').split(/\s+/).filter((t) => /^(?:intel_idle\.max_cstate|processor\.max_cstate|idle)=/.test(t) || t === 'cpuidle.off=1');
+}
+
 export function readPlatform(rec: Recorder): PlatformSignals {
   const word = (rel: string) => rec.value(rel, SRC, parseWord);
   const major = rec.value('sys/hypervisor/version/major', SRC, parseUnsigned);
@@ -32,21 +38,29 @@ export function readPlatform(rec: Recorder): PlatformSignals {
   const cpuinfoText = rec.text('proc/cpuinfo', SRC);
   const cpuinfo = cpuinfoText === null ? { hypervisorFlag: null, vendor: null, model: null } : parseCpuinfo(cpuinfoText);
   const cmdline = rec.text('proc/cmdline', SRC);
+  const xenVersionSysfs = major !== null && minor !== null ? `${major}.${minor}${(extraText ?? '').trim()}` : null;
+  const dmiSysVendor = word('sys/class/dmi/id/sys_vendor');
+  const dmiProductName = word('sys/class/dmi/id/product_name');
+  const kernelCmdline = cmdline === null ? null : cmdline.trim();
   return {
     hypervisorType: word('sys/hypervisor/type'),
     guestType: word('sys/hypervisor/guest_type'),
-    xenVersionSysfs: major !== null && minor !== null ? `${major}.${minor}${(extraText ?? '').trim()}` : null,
+    xenVersionSysfs,
+    xenReleaseSysfs: parseXenRelease(xenVersionSysfs),
     initdomain: rec.value('sys/hypervisor/start_flags/initdomain', SRC, parseFlag),
     startFlagPmCx: rec.value('sys/hypervisor/start_flags/unknown08', SRC, parseFlag),
     startFlagPmPx: rec.value('sys/hypervisor/start_flags/unknown09', SRC, parseFlag),
     procXenPresent: rec.host.exists('proc/xen'),
-    xenCapabilities: caps,
+    xenCapabilities: caps === null ? null : caps.split(/[\s,]+/).filter(Boolean),
     xenCpuBusPresent: rec.host.exists('sys/devices/system/xen_cpu'),
     cpuinfoHypervisorFlag: cpuinfo.hypervisorFlag,
     cpuVendor: cpuinfo.vendor,
     cpuModel: cpuinfo.model,
-    dmiSysVendor: word('sys/class/dmi/id/sys_vendor'),
-    dmiProductName: word('sys/class/dmi/id/product_name'),
-    kernelCmdline: cmdline === null ? null : cmdline.trim(),
+    dmiSysVendor,
+    dmiProductName,
+    dmiHypervisor: nameHypervisor(dmiSysVendor) ?? nameHypervisor(dmiProductName),
+    dmiSaysXen: /^Xen$/i.test(dmiSysVendor ?? ''),
+    kernelCmdline,
+    kernelIdleLimits: idleLimitTokens(kernelCmdline),
   };
 }

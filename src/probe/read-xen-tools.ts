@@ -1,45 +1,40 @@
-import type { CommandName, CommandResult, HostRoot } from './host-root.js';
+import type { HostRoot } from './host-root.js';
+import { COMMANDS, COMMAND_NAMES, type CommandName } from './commands.js';
+import type { CommandResult } from './command-result.js';
 import { summarizeCommand, type XenTools } from './snapshot.js';
-import { parseCpufreqPara } from '../xenpm/parse-cpufreq-para.js';
-import { parseCpufreqStates } from '../xenpm/parse-cpufreq-states.js';
-import { parseCpuidleStates } from '../xenpm/parse-cpuidle-states.js';
-import { parseCpuTopology } from '../xenpm/parse-cpu-topology.js';
-import { parseCpufreqAverage } from '../xenpm/parse-cpufreq-average.js';
-import { parseXlInfo } from '../xenpm/parse-xl-info.js';
-import { isRelevantXlDmesgLine, parseXlDmesg } from '../xenpm/parse-xl-dmesg.js';
+import { parseXenRelease } from './hypervisor-names.js';
+import { parseXenCommandLine } from '../xenpm/xen-command-line.js';
+
+/** The Xen tool commands of the table (everything but the kernel log), in table order. */
+const XEN_TOOL_COMMANDS = COMMAND_NAMES.filter((n) => COMMANDS[n].tool !== 'kernel-log');
 
 /**
- * Runs (or reads back) the Xen tools in parallel and parses what they said. A command that
- * could not run at all leaves its parsed field null; its summary still says why.
+ * Runs (or reads back) the Xen tools in parallel and parses what they said. A command that could not
+ * run at all leaves its parsed field null; its summary still says why.
  */
-export async function readXenTools(host: HostRoot, includeAverage: boolean): Promise<XenTools> {
-  const names: CommandName[] = [
-    'xenpm-get-cpufreq-para', 'xenpm-get-cpufreq-states', 'xenpm-get-cpuidle-states', 'xenpm-get-cpu-topology',
-    'xl-info', 'xl-dmesg',
-  ];
-  if (includeAverage) names.push('xenpm-get-cpufreq-average');
-  const results = await Promise.all(
-    names.map((n) => host.runCommand(n, n === 'xl-dmesg' ? { lineFilter: isRelevantXlDmesgLine } : {})),
-  );
-  const by = new Map(results.map((r) => [r.name, r] as const));
-  const use = <T>(n: CommandName, parse: (r: CommandResult) => T): T | null => {
-    const r = by.get(n);
-    return r && r.available ? parse(r) : null;
-  };
-  const tools: XenTools = {
-    para: use('xenpm-get-cpufreq-para', (r) => parseCpufreqPara(r.stdout, r.stderr)),
-    states: use('xenpm-get-cpufreq-states', (r) => parseCpufreqStates(r.stdout, r.stderr)),
-    idle: use('xenpm-get-cpuidle-states', (r) => parseCpuidleStates(r.stdout, r.stderr)),
-    topology: use('xenpm-get-cpu-topology', (r) => parseCpuTopology(r.stdout, r.stderr)),
-    average: use('xenpm-get-cpufreq-average', (r) => parseCpufreqAverage(r.stdout, r.stderr)),
-    xlInfo: use('xl-info', (r) => (r.stdout.trim() ? parseXlInfo(r.stdout) : null)),
-    xlDmesg: use('xl-dmesg', (r) => (r.stdout.trim() ? parseXlDmesg(r.stdout) : null)),
-    commands: {},
-  };
+export async function readXenTools(host: HostRoot): Promise<XenTools> {
+  const names = XEN_TOOL_COMMANDS.filter((n) => host.commandEnabled(n));
+  const results = await Promise.all(names.map((n) => host.runCommand(n)));
+  const tools = emptyXenTools();
+  for (const r of results) fill(tools, r);
   for (const r of results) tools.commands[r.name] = summarizeCommand(r);
+  tools.release = parseXenRelease(tools.xlInfo?.xenVersion);
+  const fromInfo = tools.xlInfo?.xenCommandline ?? null;
+  const fromConsole = tools.xlDmesg?.commandLine ?? null;
+  if (fromInfo !== null) tools.options = { source: 'xl info xen_commandline', options: parseXenCommandLine(fromInfo) };
+  else if (fromConsole !== null) tools.options = { source: 'xl dmesg Command line', options: parseXenCommandLine(fromConsole) };
   return tools;
 }
 
+function fill(tools: XenTools, r: CommandResult): void {
+  if (!r.available) return;
+  const name: CommandName = r.name;
+  const spec = COMMANDS[name];
+  if (spec.field === 'kernelLog') return;
+  // The table pairs each field with the parser that fills it; TypeScript cannot follow the pairing through the union.
+  (tools as unknown as Record<string, unknown>)[spec.field] = spec.parse(r);
+}
+
 export function emptyXenTools(): XenTools {
-  return { para: null, states: null, idle: null, topology: null, average: null, xlInfo: null, xlDmesg: null, commands: {} };
+  return { para: null, states: null, idle: null, topology: null, average: null, xlInfo: null, xlDmesg: null, commands: {}, release: null, options: null };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { BytesResult, ListResult, ReadFailureKind, ReadResult } from './host-root.js';
 
 /** sysfs/procfs text files are tiny; anything larger than this is not what we expect to read. */
-export const MAX_TEXT_BYTES = 256 * 1024;
+const MAX_TEXT_BYTES = 256 * 1024;
 
 /** Placeholder that keeps an empty directory of a capture alive in git. */
 export const KEEP_FILE = '.keep';

@@ -1,13 +1,9 @@
 import type { KernelLogLine } from './parse-kernel-log.js';
+import type { XenRelease } from './hypervisor-names.js';
+import type { XenPmOptions } from '../xenpm/xen-command-line.js';
 import type { TimeInStateEntry, TransTable } from './parse-sysfs-values.js';
-import type { CommandName, CommandResult } from './host-root.js';
-import type { CpufreqParaOutput } from '../xenpm/parse-cpufreq-para.js';
-import type { CpufreqStatesOutput } from '../xenpm/parse-cpufreq-states.js';
-import type { CpuidleStatesOutput } from '../xenpm/parse-cpuidle-states.js';
-import type { CpuTopologyOutput } from '../xenpm/parse-cpu-topology.js';
-import type { CpufreqAverageOutput } from '../xenpm/parse-cpufreq-average.js';
-import type { XlInfo } from '../xenpm/parse-xl-info.js';
-import type { XlDmesg } from '../xenpm/parse-xl-dmesg.js';
+import type { CommandName, XenToolFields } from './commands.js';
+import type { CommandResult } from './command-result.js';
 
 /** A value the host did not give us, and why (`<unknown>`, EAGAIN, permission denied …). */
 export interface Absence {
@@ -30,16 +26,24 @@ export interface PlatformSignals {
   /** PV dom0 start_flags: unknown08 = Xen wants C-state data, unknown09 = P-state data. */
   startFlagPmCx: boolean | null;
   startFlagPmPx: boolean | null;
+  /** The release in /sys/hypervisor/version, parsed. */
+  xenReleaseSysfs: XenRelease | null;
   procXenPresent: boolean;
-  /** Content of /proc/xen/capabilities; null when unreadable or absent. */
-  xenCapabilities: string | null;
+  /** Words of /proc/xen/capabilities (`control_d` in dom0, none in a domU); null when unreadable or absent. */
+  xenCapabilities: string[] | null;
   xenCpuBusPresent: boolean;
   cpuinfoHypervisorFlag: boolean | null;
   cpuVendor: string | null;
   cpuModel: string | null;
   dmiSysVendor: string | null;
   dmiProductName: string | null;
+  /** The hypervisor the DMI vendor or product names, if any. */
+  dmiHypervisor: string | null;
+  /** DMI sys_vendor is exactly `Xen` (Xen HVM guests' SMBIOS). */
+  dmiSaysXen: boolean;
   kernelCmdline: string | null;
+  /** Kernel command-line tokens that limit C-states (`intel_idle.max_cstate=`, `processor.max_cstate=`, `idle=`, `cpuidle.off=1`). */
+  kernelIdleLimits: string[];
 }
 
 export interface CpuEntry {
@@ -151,30 +155,20 @@ export interface KernelLogExtract {
 }
 
 /** What one command said, without its full text (kept small for the report and metrics). */
-export interface CommandSummary {
-  name: CommandName;
-  origin: string;
-  available: boolean;
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  truncated: boolean;
-  error: string | null;
-  durationMs: number;
+export type CommandSummary = Omit<CommandResult, 'stdout' | 'stderr' | 'linesSeen'> & {
+  /** The first stderr lines, trimmed, for evidence. */
   stderrLines: string[];
   emptyOutput: boolean;
-}
+};
 
-export interface XenTools {
-  para: CpufreqParaOutput | null;
-  states: CpufreqStatesOutput | null;
-  idle: CpuidleStatesOutput | null;
-  topology: CpuTopologyOutput | null;
-  average: CpufreqAverageOutput | null;
-  xlInfo: XlInfo | null;
-  xlDmesg: XlDmesg | null;
+/** What the Xen tools said: one parsed field per command of the table (null: no output), and each command's summary. */
+export type XenTools = XenToolFields & {
   commands: Partial<Record<CommandName, CommandSummary>>;
-}
+  /** The Xen release xl reported, parsed. */
+  release: XenRelease | null;
+  /** What the Xen command line (xl info, else the console's `Command line:`) says about power management. */
+  options: { source: 'xl info xen_commandline' | 'xl dmesg Command line'; options: XenPmOptions } | null;
+};
 
 export interface Snapshot {
   takenAt: string;
@@ -202,6 +196,7 @@ export function summarizeCommand(r: CommandResult): CommandSummary {
     signal: r.signal,
     timedOut: r.timedOut,
     truncated: r.truncated,
+    failure: r.failure,
     error: r.error,
     durationMs: Math.round(r.durationMs * 10) / 10,
     stderrLines: r.stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(0, 50),

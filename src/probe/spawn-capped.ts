@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import type { CommandName, CommandResult } from './host-root.js';
+import type { CommandName } from './commands.js';
+import type { CommandFailure, CommandResult } from './command-result.js';
 
 export interface SpawnLimits {
   timeoutMs: number;
@@ -85,7 +86,7 @@ export function spawnCapped(name: CommandName, argv: string[], limits: SpawnLimi
     const out = new StreamSink(limits.maxOutputBytes, limits.lineFilter);
     const err = new StreamSink(Math.min(limits.maxOutputBytes, 1024 * 1024));
     let timedOut = false;
-    let spawnError: string | null = null;
+    let spawnError: { failure: CommandFailure; text: string } | null = null;
     let settled = false;
     const child = spawn(argv[0]!, argv.slice(1), {
       shell: false,
@@ -111,6 +112,9 @@ export function spawnCapped(name: CommandName, argv: string[], limits: SpawnLimi
       settled = true;
       clearTimeout(timer);
       const stdout = out.finish();
+      const binary = out.binary || err.binary;
+      const failure: CommandFailure | null = spawnError ? spawnError.failure
+        : timedOut ? 'timeout' : signal ? 'signal' : binary ? 'binary-output' : out.truncated || err.truncated ? 'truncated' : null;
       resolve({
         name,
         origin,
@@ -121,13 +125,16 @@ export function spawnCapped(name: CommandName, argv: string[], limits: SpawnLimi
         signal: signal ?? null,
         timedOut,
         truncated: out.truncated || err.truncated,
-        error: spawnError ?? (timedOut ? `killed after ${limits.timeoutMs} ms timeout` : out.binary || err.binary ? 'printed binary data (NUL bytes): not command output, discarded' : null),
+        failure,
+        error: spawnError?.text ?? (timedOut ? `killed after ${limits.timeoutMs} ms timeout` : binary ? 'printed binary data (NUL bytes): not command output, discarded' : null),
         durationMs: performance.now() - started,
         ...(limits.lineFilter ? { linesSeen: out.linesSeen } : {}),
       });
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
-      spawnError = e.code === 'ENOENT' ? `${argv[0]}: command not found` : `${argv[0]}: ${e.code ?? ''} ${e.message}`.trim();
+      spawnError = e.code === 'ENOENT'
+        ? { failure: 'not-found', text: `${argv[0]}: command not found` }
+        : { failure: 'spawn-failed', text: `${argv[0]}: ${e.code ?? ''} ${e.message}`.trim() };
       finish(null, null);
     });
     child.on('close', finish);

@@ -6,7 +6,7 @@ import { toLines } from './normalize-text.js';
  * diagnosis is built on these, never on the exit code alone.
  */
 export type XenpmMessage =
-  | { kind: 'cpu-failed'; cpu: number; what: string; line: string }
+  | { kind: 'cpu-failed'; cpu: number; what: string; about: 'cpufreq-parameter' | 'other'; line: string }
   | { kind: 'cpufreq-not-enabled'; line: string }
   | { kind: 'cpufreq-disabled-or-unregistered'; line: string }
   | { kind: 'cpuidle-disabled-or-unregistered'; line: string }
@@ -23,7 +23,7 @@ export type XenpmMessage =
 
 const RULES: Array<[RegExp, (m: RegExpExecArray, line: string) => XenpmMessage]> = [
   [/^\[CPU\s*(\d+)\]\s*(?:failed to get |failed to malloc for )?(.*?)\s*$/i, (m, line) => ({
-    kind: 'cpu-failed', cpu: Number(m[1]), what: m[2]!.replace(/^failed to (get|malloc for) /i, ''), line,
+    kind: 'cpu-failed', cpu: Number(m[1]), what: m[2]!.replace(/^failed to (get|malloc for) /i, ''), about: /cpufreq parameter/i.test(m[2]!) ? 'cpufreq-parameter' : 'other', line,
   })],
   [/Xen cpufreq is not enabled/i, (_m, line) => ({ kind: 'cpufreq-not-enabled', line })],
   [/Either Xen cpufreq is disabled or no valid information is registered/i, (_m, line) => ({ kind: 'cpufreq-disabled-or-unregistered', line })],
@@ -46,7 +46,7 @@ const RULES: Array<[RegExp, (m: RegExpExecArray, line: string) => XenpmMessage]>
   [/Permission denied|Operation not permitted|cannot execute/i, (_m, line) => ({ kind: 'exec-denied', line })],
 ];
 
-export function classifyLine(line: string): XenpmMessage | null {
+function classifyLine(line: string): XenpmMessage | null {
   const t = line.trim();
   if (!t) return null;
   for (const [re, make] of RULES) {
@@ -80,10 +80,10 @@ export function withStderr(messages: XenpmMessage[], stderr: string): XenpmMessa
 }
 
 /** Unrecognised lines kept per command: enough to quote, bounded against megabytes of garbage. */
-export const MAX_UNRECOGNIZED = 20;
+const MAX_UNRECOGNIZED = 20;
 
 /** Keeps every known message and the first unrecognised lines, then one line counting the rest. */
-export function boundMessages(messages: XenpmMessage[]): XenpmMessage[] {
+function boundMessages(messages: XenpmMessage[]): XenpmMessage[] {
   let unknown = 0;
   const out: XenpmMessage[] = [];
   for (const m of messages) {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, REPO, tmpDir } from '../helpers.js';
 
-const BIN = path.join(REPO, 'dist/src/cli/main.js');
+const BIN = path.join(REPO, 'dist/src/main.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
 
 describe('xen-pm-exporter check', () => {

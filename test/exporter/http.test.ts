@@ -5,11 +5,12 @@ import { buildApp } from '../../src/exporter/app.js';
 import { ProbeLoop } from '../../src/exporter/probe-loop.js';
 import { WebConfigSource } from '../../src/exporter/web-config.js';
 import { openHost } from '../../src/probe/open-host.js';
+import { ProbeCycle } from '../../src/cycle/probe-cycle.js';
 import { FIXTURES } from '../helpers.js';
 import { parseListenAddress } from '../../src/exporter/listen-address.js';
 
 async function appFor(fixture: string, probe = true) {
-  const loop = new ProbeLoop({ host: openHost(path.join(FIXTURES, fixture)), intervalMs: 15_000, logger: pino({ level: 'silent' }) });
+  const loop = new ProbeLoop({ cycle: new ProbeCycle(openHost(path.join(FIXTURES, fixture))), intervalMs: 15_000, logger: pino({ level: 'silent' }) });
   if (probe) await loop.probeOnce();
   return { loop, app: buildApp({ loop, webConfig: new WebConfigSource(null), telemetryPath: '/metrics', logger: pino({ level: 'silent' }) }) };
 }

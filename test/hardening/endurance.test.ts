@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { openHost } from '../../src/probe/open-host.js';
 import { ProbeLoop } from '../../src/exporter/probe-loop.js';
+import { ProbeCycle } from '../../src/cycle/probe-cycle.js';
 import { FIXTURES, REPO, tmpDir } from '../helpers.js';
 import { startDaemon, waitHealthy, type Daemon } from '../daemon.js';
 
@@ -27,7 +28,7 @@ describe('endurance', () => {
   it('no file descriptor leaks over 1,000 probes that spawn xenpm and xl', async () => {
     const { root, xenpm, xl } = replayingDom0();
     const host = openHost(root, { xenpmPath: xenpm, xlPath: xl }, 'live');
-    const loop = new ProbeLoop({ host, intervalMs: 1000, logger: silent });
+    const loop = new ProbeLoop({ cycle: new ProbeCycle(host, { reuseStaticValues: true }), intervalMs: 1000, logger: silent });
     for (let i = 0; i < 10; i++) await loop.probeOnce();
     expect(loop.current!.report.pstates.handoff).toBe('yes');
     const before = fds();
@@ -40,7 +41,8 @@ describe('endurance', () => {
   it('soak: heap stays flat over 3,000 probes', async () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     expect(gc, 'run with --expose-gc (vitest.config.ts)').toBeTypeOf('function');
-    const loop = new ProbeLoop({ host: openHost(path.join(FIXTURES, 'xen-dom0-with-xen-acpi-processor')), intervalMs: 1000, stuck: { windowMs: 100 }, logger: silent });
+    const cycle = new ProbeCycle(openHost(path.join(FIXTURES, 'xen-dom0-with-xen-acpi-processor')), { stuck: { windowMs: 100 }, reuseStaticValues: true });
+    const loop = new ProbeLoop({ cycle, intervalMs: 1000, logger: silent });
     const heap = () => { gc!(); gc!(); return process.memoryUsage().heapUsed; };
     for (let i = 0; i < 500; i++) await loop.probeOnce();
     const warm = heap();

@@ -10,7 +10,7 @@ describe('release artefacts', () => {
     const out = tmpDir('pack-');
     const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const files = packed[0]!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['dist/src/cli/main.js', 'systemd/xen-pm-exporter.service', 'prometheus/xen-pm.rules.yml', 'grafana/xen-pm-dashboard.json', 'README.md']));
+    expect(files).toEqual(expect.arrayContaining(['dist/src/main.js', 'systemd/xen-pm-exporter.service', 'prometheus/xen-pm.rules.yml', 'grafana/xen-pm-dashboard.json', 'README.md']));
     expect(files.some((f) => f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
     const prefix = path.join(out, 'prefix');
     execFileSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', path.join(out, packed[0]!.filename)], { stdio: 'ignore', timeout: 180_000 });

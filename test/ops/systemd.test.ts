@@ -12,7 +12,7 @@ describe('systemd unit (real systemd-analyze)', () => {
   it('systemd-analyze verify passes', () => {
     // verify insists that ExecStart's binary exists: point it at this checkout's build.
     const dir = tmpDir('unit-');
-    const unit = fs.readFileSync(UNIT, 'utf8').replace('ExecStart=/usr/bin/xen-pm-exporter', `ExecStart=${process.execPath} ${path.join(REPO, 'dist/src/cli/main.js')}`);
+    const unit = fs.readFileSync(UNIT, 'utf8').replace('ExecStart=/usr/bin/xen-pm-exporter', `ExecStart=${process.execPath} ${path.join(REPO, 'dist/src/main.js')}`);
     fs.writeFileSync(path.join(dir, 'xen-pm-exporter.service'), unit);
     const r = spawnSync('systemd-analyze', ['verify', path.join(dir, 'xen-pm-exporter.service')], { encoding: 'utf8' });
     expect(r.error, 'systemd-analyze must be installed').toBeUndefined();

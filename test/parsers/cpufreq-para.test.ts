@@ -105,7 +105,7 @@ describe('xenpm get-cpufreq-para', () => {
     const text = XENSERVER_PASTE.replace('scaling_driver', '[CPU1] failed to get cpufreq parameter\nscaling_driver');
     const r = parseCpufreqPara(text);
     expect(r.cpus[0]!.driver).toBe('acpi-cpufreq');
-    expect(r.messages).toEqual([{ kind: 'cpu-failed', cpu: 1, what: 'cpufreq parameter', line: '[CPU1] failed to get cpufreq parameter' }]);
+    expect(r.messages).toEqual([{ kind: 'cpu-failed', cpu: 1, what: 'cpufreq parameter', about: 'cpufreq-parameter', line: '[CPU1] failed to get cpufreq parameter' }]);
   });
 
   it('error texts on stderr: not uploaded, cpufreq disabled', () => {

@@ -3,7 +3,6 @@ import { parseCpufreqStates } from '../../src/xenpm/parse-cpufreq-states.js';
 import { parseCpuidleStates } from '../../src/xenpm/parse-cpuidle-states.js';
 import { parseCpuTopology } from '../../src/xenpm/parse-cpu-topology.js';
 import { parseCpufreqAverage } from '../../src/xenpm/parse-cpufreq-average.js';
-import { parseStart } from '../../src/xenpm/parse-start.js';
 import { classifyStream } from '../../src/xenpm/parse-messages.js';
 import { parseXlInfo } from '../../src/xenpm/parse-xl-info.js';
 import { parseXlDmesg } from '../../src/xenpm/parse-xl-dmesg.js';
@@ -65,16 +64,6 @@ describe('other xenpm commands', () => {
   });
   it('get-cpufreq-average', () => {
     expect(parseCpufreqAverage(sample('xenpm-4.7plus-get-cpufreq-average.stdout')).cpus.map((c) => c.averageKhz)).toEqual([2187000, 1200000, 3398000, 1199000]);
-  });
-  it('start: residency shares and Avg freq, also with lost separators', () => {
-    const r = parseStart(sample('xenpm-4.8plus-start-5.stdout'));
-    expect(r.elapsedMs).toBe(5003);
-    expect(r.cpus[0]!.cStates[3]).toEqual({ index: 3, residencyMs: 4540, percent: 90.8 });
-    expect(r.cpus[0]!.pStates[12]).toEqual({ index: 12, residencyMs: 4690, percent: 93.8 });
-    expect(r.cpus[0]!.avgFreqKhz).toBe(1612000);
-    expect(parseStart('CPU0:\tResidency(ms)\n  Avg freq1612000KHz\n').cpus[0]!.avgFreqKhz).toBe(1612000);
-    // The Xen 3.4 paste of a 2009 web page: everything on collapsed lines.
-    expect(parseStart('CPU0: Residency(ms) Avg Res(ms)\nC0 49 ( 0.50%) 0.04\nC1 9953 (99.50%) 7.19\nAvg freq 800000 KHz').cpus[0]).toMatchObject({ avgFreqKhz: 800000, cStates: [{ index: 0, residencyMs: 49, percent: 0.5 }, { index: 1, residencyMs: 9953, percent: 99.5 }] });
   });
 });
 

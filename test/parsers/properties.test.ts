@@ -8,7 +8,6 @@ import { parseCpufreqStates } from '../../src/xenpm/parse-cpufreq-states.js';
 import { parseCpuidleStates } from '../../src/xenpm/parse-cpuidle-states.js';
 import { parseCpuTopology } from '../../src/xenpm/parse-cpu-topology.js';
 import { parseCpufreqAverage } from '../../src/xenpm/parse-cpufreq-average.js';
-import { parseStart } from '../../src/xenpm/parse-start.js';
 import { parseXlInfo } from '../../src/xenpm/parse-xl-info.js';
 import { parseXlDmesg } from '../../src/xenpm/parse-xl-dmesg.js';
 import { sample } from '../helpers.js';
@@ -46,7 +45,6 @@ const PARSERS: Array<[string, (t: string) => unknown, string[]]> = [
   ['get-cpuidle-states', (t) => parseCpuidleStates(t, t), ['xenpm-4.14plus-get-cpuidle-states.stdout', 'xenpm-4.1-get-cpuidle-states.stdout', 'xenpm-4.4-get-cpuidle-states.stdout']],
   ['get-cpu-topology', (t) => parseCpuTopology(t, t), ['xenpm-get-cpu-topology.stdout']],
   ['get-cpufreq-average', (t) => parseCpufreqAverage(t, t), ['xenpm-4.7plus-get-cpufreq-average.stdout']],
-  ['start', (t) => parseStart(t, t), ['xenpm-4.8plus-start-5.stdout']],
   ['xl dmesg', parseXlDmesg, ['xl-dmesg-cpufreq-excerpts.txt']],
   ['xl info', parseXlInfo, ['sysfs-hypervisor-pv-dom0.txt']],
   ['kernel log', parseKernelLog, ['dom0-dmesg-xen-acpi-processor.txt']],

@@ -7,7 +7,6 @@ import { parseCpufreqStates } from '../../src/xenpm/parse-cpufreq-states.js';
 import { parseCpuidleStates } from '../../src/xenpm/parse-cpuidle-states.js';
 import { parseCpuTopology } from '../../src/xenpm/parse-cpu-topology.js';
 import { parseCpufreqAverage } from '../../src/xenpm/parse-cpufreq-average.js';
-import { parseStart } from '../../src/xenpm/parse-start.js';
 import { classifyStream, type XenpmMessage } from '../../src/xenpm/parse-messages.js';
 
 /**
@@ -21,7 +20,6 @@ const PARSERS: Array<[RegExp, (out: string, err: string) => { messages: XenpmMes
   [/get-cpuidle-states/, parseCpuidleStates],
   [/get-cpu-topology/, parseCpuTopology],
   [/get-cpufreq-average/, parseCpufreqAverage],
-  [/-start/, parseStart],
 ];
 
 const read = (name: string) => (fs.existsSync(path.join(DIR, name)) ? fs.readFileSync(path.join(DIR, name), 'utf8') : '');

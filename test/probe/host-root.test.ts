@@ -75,6 +75,6 @@ describe('live command runner', () => {
   it('get-cpufreq-average never runs unless enabled', async () => {
     const r = await openHost('/', { xenpmPath: 'echo' }).runCommand('xenpm-get-cpufreq-average');
     expect(r.available).toBe(false);
-    expect(r.error).toMatch(/resets the averaging window/);
+    expect(r.error).toMatch(/resets the APERF\/MPERF averaging window/);
   });
 });

@@ -1,10 +1,10 @@
 import type { CpuRow, Report } from '../diagnosis/report.js';
-import { formatCpuList } from '../probe/parse-sysfs-values.js';
+import { formatCpuList } from '../util/cpu-list.js';
 
 const mhz = (hz: number | null) => (hz === null ? '-' : `${Math.round(hz / 1e5) / 10}`);
 
 /** CPUs with identical rows print as one line (`0-63,128-191`), so 256 CPUs stay readable. */
-export function groupCpuRows(rows: CpuRow[]): Array<{ cpus: number[]; cells: string[] }> {
+function groupCpuRows(rows: CpuRow[]): Array<{ cpus: number[]; cells: string[] }> {
   const groups = new Map<string, { cpus: number[]; cells: string[] }>();
   for (const r of rows) {
     const cells = [

@@ -1,13 +1,12 @@
-import type { HostRoot } from './host-root.js';
+import type { CommandResult } from './command-result.js';
 import type { KernelLogExtract } from './snapshot.js';
-import { isRelevantKernelLine, parseKernelLogLine, type KernelLogLine } from './parse-kernel-log.js';
+import { parseKernelLogLine, type KernelLogLine } from './parse-kernel-log.js';
 
 /** Enough for every xen_acpi_processor and cpufreq line of a large host; the rest is noise. */
-export const MAX_KERNEL_LOG_LINES = 4000;
+const MAX_KERNEL_LOG_LINES = 4000;
 
-/** Streams the kernel log through a filter so a log of hundreds of megabytes never sits in memory. */
-export async function readKernelLog(host: HostRoot): Promise<KernelLogExtract> {
-  const r = await host.runCommand('dmesg', { lineFilter: isRelevantKernelLine });
+/** Pure: the kernel log command's (already filtered) output → the lines that matter, parsed. */
+export function kernelLogExtract(r: CommandResult): KernelLogExtract {
   const lines: KernelLogLine[] = [];
   for (const raw of r.stdout.split('\n')) {
     const parsed = parseKernelLogLine(raw);

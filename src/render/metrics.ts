@@ -1,22 +1,20 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { Snapshot } from '../probe/snapshot.js';
 import type { Report } from '../diagnosis/report.js';
 import { CATALOG } from '../diagnosis/catalog.js';
 import type { StuckVerdict } from '../diagnosis/stuck.js';
-import { MAX_CPU_KHZ } from '../diagnosis/kernel-pstates.js';
-import { VERSION } from '../cli/version.js';
+import type { FrequencyView } from '../diagnosis/frequency-view.js';
+import type { SourceStatus } from '../probe/source-status.js';
+import { VERSION } from '../util/version.js';
 
-export interface ProbeOutcome {
-  source: string;
-  success: boolean;
-  durationSeconds: number;
-}
-
+/** Everything one probe's exposition is built from: the report, the frequency view, and how the probe went. */
 export interface ExpositionInput {
-  snapshot: Snapshot;
   report: Report;
+  view: FrequencyView;
   stuck: StuckVerdict;
-  sources: ProbeOutcome[];
+  /** xen_pm_probe_success / _duration_seconds, one per source. */
+  sources: SourceStatus[];
+  /** xen_pm_probe_read_errors, per reader. */
+  readErrors: Map<string, number>;
   probeTimestampSeconds: number;
   probesTotal: number;
   probesSkipped: number;
@@ -33,7 +31,7 @@ export function buildRegistry(input: ExpositionInput, openMetrics = false): Regi
   const reg = new Registry();
   // prom-client types bind the content type at construction; the same registry switches at run time.
   if (openMetrics) (reg as unknown as Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>).setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-  const { snapshot: s, report: r } = input;
+  const { report: r, view } = input;
   const g = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [reg] });
   const c = (name: string, help: string, labelNames: string[] = []) => new Counter({ name, help, labelNames, registers: [reg] });
 
@@ -64,7 +62,6 @@ export function buildRegistry(input: ExpositionInput, openMetrics = false): Regi
     fnd.set({ id, severity: active.get(id) ?? CATALOG[id].severity }, active.has(id) ? 1 : 0);
   }
 
-  const hz = (khz: number | null) => (khz === null || khz > MAX_CPU_KHZ ? null : khz * 1000);
   const cur = g('xen_pm_cpu_frequency_hertz', `Current (last requested) CPU frequency: Xen's scaling cur from xenpm, or the kernel's scaling_cur_freq. ${FROM}`, ['cpu', 'source']);
   const min = g('xen_pm_cpu_frequency_min_hertz', `Lowest hardware frequency of the CPU (cpuinfo min). ${FROM}`, ['cpu', 'source']);
   const max = g('xen_pm_cpu_frequency_max_hertz', `Highest hardware frequency of the CPU (cpuinfo max, incl. the acpi-cpufreq turbo entry). ${FROM}`, ['cpu', 'source']);
@@ -87,57 +84,26 @@ export function buildRegistry(input: ExpositionInput, openMetrics = false): Regi
     if (row.totalPStates !== null) total.set({ cpu: l.cpu }, row.totalPStates);
   }
   const turbo = g('xen_pm_cpu_turbo_enabled', `1 when turbo/boost is enabled for the CPU, 0 when disabled (xenpm turbo mode, or sysfs boost/no_turbo). ${FROM}`, ['cpu']);
-  for (const b of s.xen.para?.cpus ?? []) if (b.turbo) turbo.set({ cpu: String(b.cpu) }, b.turbo === 'enabled' ? 1 : 0); // 'disabled or n/a' is not enabled
-  if (!s.xen.para?.cpus.length) {
-    const global = s.cpufreq.globals.intelPstate?.noTurbo ?? null;
-    for (const p of s.cpufreq.policies) {
-      const on = global !== null ? !global : p.boost ?? s.cpufreq.globals.boost;
-      if (on === null) continue;
-      for (const cpu of p.relatedCpus ?? p.affectedCpus ?? []) turbo.set({ cpu: String(cpu) }, on ? 1 : 0);
-    }
-  }
+  for (const t of view.turbo) turbo.set({ cpu: String(t.cpu) }, t.enabled ? 1 : 0);
 
   const pres = c('xen_pm_pstate_residency_seconds_total', `Time spent in each P-state since boot or stats reset (xenpm get-cpufreq-states residency, or stats/time_in_state). ${FROM}`, ['cpu', 'state', 'frequency_hertz']);
   const ptr = c('xen_pm_pstate_transitions_total', `Entries into each P-state (xenpm get-cpufreq-states transition, or stats/trans_table column sums). ${FROM}`, ['cpu', 'state', 'frequency_hertz']);
-  if (s.xen.states?.cpus.length) {
-    for (const st of s.xen.states.cpus) for (const p of st.states) {
-      const f = p.freqMhz === null ? null : hz(p.freqMhz * 1000);
-      if (f === null) continue;
-      const l = { cpu: String(st.cpu), state: `P${p.index}`, frequency_hertz: String(f) };
-      if (p.residencyMs !== null) pres.inc(l, p.residencyMs / 1000);
+  for (const series of view.pstates) {
+    // A Linux policy's counters are shared by its CPUs: exported once, on its first CPU.
+    const cpu = String(series.cpus[0]);
+    for (const p of series.states) {
+      const l = { cpu, state: p.label, frequency_hertz: String(p.khz * 1000) };
+      if (p.residencySeconds !== null) pres.inc(l, p.residencySeconds);
       if (p.transitions !== null) ptr.inc(l, p.transitions);
-    }
-  } else {
-    for (const p of s.cpufreq.policies) {
-      const tis = [...(p.timeInState ?? [])].sort((a, b) => b.khz - a.khz);
-      const cols = p.transTable ? p.transTable.frequenciesKhz.map((f, j) => [f, p.transTable!.counts.reduce((a, row) => a + row[j]!, 0)] as const) : [];
-      for (const cpu of (p.relatedCpus ?? p.affectedCpus ?? []).slice(0, 1)) {
-        tis.forEach((e, i) => {
-          const f = hz(e.khz);
-          if (f === null) return;
-          const l = { cpu: String(cpu), state: `P${i}`, frequency_hertz: String(f) };
-          pres.inc(l, e.seconds);
-          const col = cols.find(([k]) => k === e.khz);
-          if (col) ptr.inc(l, col[1]);
-        });
-      }
     }
   }
 
   const cres = c('xen_pm_cstate_residency_seconds_total', `Time spent in each C-state (xenpm get-cpuidle-states residency incl. C0, or cpuidle stateN/time). ${FROM}`, ['cpu', 'state']);
   const cuse = c('xen_pm_cstate_entries_total', `Entries into each C-state (xenpm transition count, or cpuidle stateN/usage). ${FROM}`, ['cpu', 'state']);
-  if (s.xen.idle?.cpus.length) {
-    for (const ci of s.xen.idle.cpus) for (const st of ci.states) {
-      const l = { cpu: String(ci.cpu), state: `C${st.index}` };
-      if (st.residencyMs !== null) cres.inc(l, st.residencyMs / 1000);
-      if (st.transitions !== null) cuse.inc(l, st.transitions);
-    }
-  } else {
-    for (const ci of s.cpuidle.cpus) for (const st of ci.states) {
-      const l = { cpu: String(ci.cpu), state: st.name ?? `state${st.index}` };
-      if (st.timeUs !== null) cres.inc(l, st.timeUs / 1e6);
-      if (st.usage !== null) cuse.inc(l, st.usage);
-    }
+  for (const ci of view.cstates) for (const st of ci.states) {
+    const l = { cpu: String(ci.cpu), state: st.label };
+    if (st.residencySeconds !== null) cres.inc(l, st.residencySeconds);
+    if (st.entries !== null) cuse.inc(l, st.entries);
   }
 
   const eff = g('xen_pm_cpu_effective_frequency_hertz', `Residency-weighted frequency over the stuck-detection window, from P-state residency deltas between probes (not get-cpufreq-average). ${FROM}`, ['cpu']);
@@ -155,28 +121,13 @@ export function buildRegistry(input: ExpositionInput, openMetrics = false): Regi
   const ok = g('xen_pm_probe_success', 'Whether each source answered usably in the last probe (1) or not (0).', ['source']);
   const dur = g('xen_pm_probe_duration_seconds', 'How long each source took in the last probe.', ['source']);
   for (const o of input.sources) {
-    ok.set({ source: o.source }, o.success ? 1 : 0);
+    ok.set({ source: o.source }, o.ok ? 1 : 0);
     dur.set({ source: o.source }, o.durationSeconds);
   }
   const errs = g('xen_pm_probe_read_errors', `Reads that failed in the last probe (EAGAIN, EACCES, EIO, links leaving the root …), per source. ${FROM}`, ['source']);
-  const bySource = new Map<string, number>();
-  for (const p of s.problems) bySource.set(p.source, (bySource.get(p.source) ?? 0) + 1);
-  for (const src of ['platform', 'cpus', 'cpufreq', 'cpuidle', 'xen-dom0', 'acpi']) errs.set({ source: src }, bySource.get(src) ?? 0);
+  for (const src of ['platform', 'cpus', 'cpufreq', 'cpuidle', 'xen-dom0', 'acpi']) errs.set({ source: src }, input.readErrors.get(src) ?? 0);
   g('xen_pm_last_probe_timestamp_seconds', 'Unix time the last probe finished.').set(input.probeTimestampSeconds);
   c('xen_pm_probes_total', 'Probes completed since start.').inc(input.probesTotal);
   c('xen_pm_probes_skipped_total', 'Scheduled probes skipped because the previous one was still running.').inc(input.probesSkipped);
   return reg;
-}
-
-/** Which sources answered, for xen_pm_probe_success and _duration_seconds. */
-export function sourceOutcomes(s: Snapshot): ProbeOutcome[] {
-  const d = (k: string) => (s.durationsMs[k] ?? 0) / 1000;
-  const out: ProbeOutcome[] = [
-    { source: 'sysfs', success: s.cpus.cpus.length > 0 && !s.problems.some((p) => ['cpus', 'cpufreq', 'cpuidle'].includes(p.source)), durationSeconds: d('cpus') + d('cpufreq') + d('cpuidle') },
-    { source: 'kernel-log', success: s.kernelLog.available, durationSeconds: 0 },
-  ];
-  for (const c of Object.values(s.xen.commands)) {
-    out.push({ source: c.name, success: c.available && !c.timedOut && !c.signal && !c.truncated, durationSeconds: c.durationMs / 1000 });
-  }
-  return out;
 }

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { CommandSource, HostOptions } from './probe/open-host.js';
+import type { DaemonOptions } from './exporter/serve.js';
+import { parseDuration, parsePositiveDuration } from './util/duration.js';
+
+/** Flags follow the Prometheus exporter convention (`--web.listen-address`, `--log.level` …). */
+const FLAGS = {
+  root: { type: 'string', default: '/' },
+  commands: { type: 'string', default: 'auto' },
+  format: { type: 'string', default: 'text' },
+  out: { type: 'string' },
+  'web.listen-address': { type: 'string', multiple: true },
+  'web.config.file': { type: 'string' },
+  'web.telemetry-path': { type: 'string', default: '/metrics' },
+  'xenpm.path': { type: 'string', default: 'xenpm' },
+  'xenpm.timeout': { type: 'string', default: '5s' },
+  'xenpm.enable-cpufreq-average': { type: 'boolean', default: false },
+  'xl.path': { type: 'string', default: 'xl' },
+  'probe.interval': { type: 'string', default: '15s' },
+  'probe.stuck-window': { type: 'string', default: '5m' },
+  'log.level': { type: 'string', default: 'info' },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', default: false },
+} as const;
+
+export const USAGE = `Usage: xen-pm-exporter [serve|check|capture] [flags]
+
+Commands:
+  serve     (default) serve Prometheus metrics and the health report over HTTP
+  check     probe once, print the diagnosis, exit 0 ok / 1 warning / 2 critical / 3 unknown
+  capture   write a capture of this host (what the probe reads) to --out DIR
+
+Flags:
+  --root DIR                        host root: / (live) or a capture directory (default /)
+  --commands auto|live|capture      run the fixed commands, or read them from the root's commands/ (default auto:
+                                    live on /, capture elsewhere)
+  --format text|json                check output format (default text)
+  --out DIR                         capture destination; must be empty or absent
+  --web.listen-address ADDR         address to listen on, repeatable (default :9863)
+  --web.config.file FILE            exporter-toolkit web config (TLS, basic auth, headers)
+  --web.telemetry-path PATH         metrics path (default /metrics)
+  --xenpm.path PATH                 xenpm binary (default xenpm)
+  --xenpm.timeout DURATION          per-command timeout (default 5s)
+  --xenpm.enable-cpufreq-average    also run get-cpufreq-average (resets the window Xen keeps for every reader)
+  --xl.path PATH                    xl binary (default xl)
+  --probe.interval DURATION         re-probe interval, at least 1s (default 15s)
+  --probe.stuck-window DURATION     window for FREQUENCY_STUCK_BELOW_MAX (default 5m)
+  --log.level LEVEL                 trace, debug, info, warn, error, fatal (default info)
+  --version                         print the version
+Durations are Go-style: 500ms, 15s, 1m30s, 2h.
+`;
+
+export type Invocation =
+  | { command: 'help' }
+  | { command: 'version' }
+  | { command: 'check'; host: HostOptions; format: 'text' | 'json' }
+  | { command: 'capture'; host: HostOptions; out: string }
+  | { command: 'serve'; daemon: DaemonOptions };
+
+/** A mistake in how the program was called: exit 64 with the usage. */
+export class UsageError extends Error {}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+/** Parses and checks the command line; every mistake is a UsageError naming the flag. */
+export function parseInvocation(argv: string[]): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values: f, positionals } = parsed;
+  if (f.help) return { command: 'help' };
+  if (f.version) return { command: 'version' };
+  const command = positionals[0] ?? 'serve';
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`);
+  const flag = <T>(name: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (err) {
+      throw new UsageError(`--${name}: ${(err as Error).message}`);
+    }
+  };
+  const host = (): HostOptions => {
+    if (!['auto', 'live', 'capture'].includes(f.commands)) throw new UsageError(`--commands must be auto, live or capture, not ${JSON.stringify(f.commands)}`);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(f.root);
+    } catch (err) {
+      throw new UsageError(`--root ${f.root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    if (!st.isDirectory()) throw new UsageError(`--root ${f.root}: not a directory (a host root is / or a capture directory)`);
+    return {
+      root: f.root,
+      commands: f.commands as CommandSource,
+      settings: {
+        xenpmPath: f['xenpm.path'],
+        xlPath: f['xl.path'],
+        timeoutMs: flag('xenpm.timeout', () => parsePositiveDuration(f['xenpm.timeout'], 'the timeout', 1)),
+        optIn: f['xenpm.enable-cpufreq-average'] ? ['xenpm-get-cpufreq-average'] : [],
+      },
+    };
+  };
+  switch (command) {
+    case 'check':
+      if (f.format !== 'text' && f.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(f.format)}`);
+      return { command, host: host(), format: f.format };
+    case 'capture':
+      if (!f.out) throw new UsageError('capture needs --out DIR');
+      return { command, host: host(), out: f.out };
+    case 'serve': {
+      if (!LOG_LEVELS.includes(f['log.level'])) throw new UsageError(`--log.level must be one of ${LOG_LEVELS.join(', ')}`);
+      return {
+        command,
+        daemon: {
+          ...host(),
+          listenAddresses: f['web.listen-address'] ?? [],
+          webConfigFile: f['web.config.file'] ?? null,
+          telemetryPath: f['web.telemetry-path'],
+          intervalMs: flag('probe.interval', () => parsePositiveDuration(f['probe.interval'], 'the interval', 1000)),
+          stuckWindowMs: flag('probe.stuck-window', () => parseDuration(f['probe.stuck-window'])),
+          logLevel: f['log.level'],
+        },
+      };
+    }
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
