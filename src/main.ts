@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parseInvocation, USAGE, UsageError } from './options.js';
 import { VERSION } from './util/version.js';
 import { runCheck } from './cli/check.js';
@@ -20,16 +21,26 @@ async function main(argv: string[]): Promise<number> {
       return runCapture(inv.host, inv.out);
     case 'serve': {
       const { serve } = await import('./exporter/serve.js');
-      return serve(inv.daemon);
+      return serve({ ...inv.daemon, workerEntry: new URL(import.meta.url) });
     }
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: Error) => {
-    const usage = err instanceof UsageError;
-    process.stderr.write(`xen-pm-exporter: ${err.message}\n${usage ? `\n${USAGE}` : ''}`);
-    process.exitCode = 64;
-  },
-);
+// The same entry module also starts the daemon's worker threads (one file for the dist tree and the bundle).
+const role = isMainThread ? null : (workerData as { role?: string } | null)?.role;
+if (role === 'xen-pm-exporter-cycles') {
+  const { serveCycles } = await import('./cycle/cycle-worker.js');
+  serveCycles(parentPort!);
+} else if (role === 'xen-pm-exporter-bcrypt') {
+  const { serveHasher } = await import('./exporter/password-hasher.js');
+  serveHasher(parentPort!);
+} else {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err: Error) => {
+      const usage = err instanceof UsageError;
+      process.stderr.write(`xen-pm-exporter: ${err.message}\n${usage ? `\n${USAGE}` : ''}`);
+      process.exitCode = 64;
+    },
+  );
+}

@@ -1,21 +1,23 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { buildRegistry, type ExpositionInput } from '../render/metrics.js';
+import { buildMetrics, type ExpositionInput } from '../render/metrics.js';
+import { openMetricsOf } from '../render/metric-set.js';
 
 const gzipAsync = promisify(gzip);
 
 /**
  * One run's metrics, rendered once: the Prometheus text at once (every scrape needs it), the gzip body and
- * the OpenMetrics text on first demand. Scrapes never touch the host or rebuild a registry.
+ * the OpenMetrics text on first demand. Scrapes never touch the host or rebuild anything; nothing but the
+ * text is kept.
  */
 export class Exposition {
   private gz: Promise<Buffer> | null = null;
-  private om: Promise<string> | null = null;
+  private om: string | null = null;
 
-  private constructor(private readonly input: ExpositionInput, readonly text: string) {}
+  constructor(readonly text: string, private readonly sourceOk: ReadonlyArray<[string, boolean]>) {}
 
-  static async render(input: ExpositionInput): Promise<Exposition> {
-    return new Exposition(input, await buildRegistry(input).metrics());
+  static render(input: ExpositionInput): Exposition {
+    return new Exposition(buildMetrics(input).toText(), input.sources.map((s) => [s.source, s.ok]));
   }
 
   /** Prometheus always asks for gzip: compressed once per run, not per scrape. */
@@ -24,13 +26,13 @@ export class Exposition {
     return this.gz;
   }
 
-  /** Whether each source answered, as the metrics say. */
-  sources(): Array<[string, boolean]> {
-    return this.input.sources.map((s) => [s.source, s.ok]);
+  openMetrics(): string {
+    this.om ??= openMetricsOf(this.text);
+    return this.om;
   }
 
-  openMetrics(): Promise<string> {
-    this.om ??= buildRegistry(this.input, true).metrics();
-    return this.om;
+  /** Whether each source answered, as the metrics say. */
+  sources(): ReadonlyArray<[string, boolean]> {
+    return this.sourceOk;
   }
 }

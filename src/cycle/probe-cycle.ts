@@ -36,8 +36,12 @@ export interface CycleResult {
 
 /** Static values are dropped every this many runs, so a changed value (a BIOS update, a hot-plug) shows up. */
 const STATIC_REFRESH = 40;
-/** Counter samples kept beyond the stuck window's length, whatever the interval. */
-const MAX_HISTORY = 10_000;
+/**
+ * The residency history keeps samples at most a twentieth of the window apart (plus the newest), whatever
+ * the interval: about 30 samples for any window, not one per run (a 1 s interval over 5 minutes at 512 CPUs
+ * once held 300 samples and 600 MB). The stuck judgement then spans between one and 1.05 windows.
+ */
+const HISTORY_STEPS_PER_WINDOW = 20;
 
 /**
  * One host's probe cycle: probe → counter history → stuck detection → diagnosis → rendered exposition.
@@ -77,14 +81,22 @@ export class ProbeCycle {
     return snapshot;
   }
 
+  private remember(sample: CounterSample): void {
+    const h = this.history;
+    const step = this.stuckOptions.windowMs / HISTORY_STEPS_PER_WINDOW;
+    // The newest slot moves forward until it is a step past the one before it; then it is kept.
+    if (h.length >= 2 && sample.t - h[h.length - 2]!.t < step) h[h.length - 1] = sample;
+    else h.push(sample);
+    const keepFrom = sample.t - this.stuckOptions.windowMs * 1.5;
+    while (h.length > 2 && h[1]!.t <= keepFrom) h.shift();
+  }
+
   private async doRun(meta: { probesSkipped?: number }): Promise<CycleResult> {
     const clock = this.o.clock ?? (() => performance.now());
     const t = clock();
     const snapshot = await this.probe();
     const view = buildView(snapshot);
-    this.history.push(countersFromView(view, t));
-    const keepFrom = t - this.stuckOptions.windowMs * 1.5;
-    while (this.history.length > 2 && (this.history[0]!.t < keepFrom || this.history.length > MAX_HISTORY)) this.history.shift();
+    this.remember(countersFromView(view, t));
     const stuck = detectStuck(this.history, this.stuckOptions);
     const report = diagnose(snapshot, view, stuck.finding ? [stuck.finding] : []);
     this.runs++;
@@ -93,6 +105,6 @@ export class ProbeCycle {
       report, view, stuck, sources: probeSources(snapshot), readErrors: readErrorsBySource(snapshot),
       probeTimestampSeconds: finishedAt.getTime() / 1000, probesTotal: this.runs, probesSkipped: meta.probesSkipped ?? 0,
     };
-    return { snapshot, view, report, stuck, exposition: await Exposition.render(input), finishedAt };
+    return { snapshot, view, report, stuck, exposition: Exposition.render(input), finishedAt };
   }
 }

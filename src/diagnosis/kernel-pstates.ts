@@ -2,7 +2,7 @@ import type { CpufreqPolicy, Snapshot } from '../probe/snapshot.js';
 import { formatCpuList } from '../util/cpu-list.js';
 import type { CpuRow, Finding } from './report.js';
 import { finding, mostCommon } from './finding.js';
-import { formatMhz as mhz, MAX_PLAUSIBLE_KHZ } from '../util/units.js';
+import { formatMhz as mhz, isPlausibleKhz, MAX_PLAUSIBLE_KHZ } from '../util/units.js';
 import { turboEntryKhz } from './turbo-entry.js';
 
 /** Drivers that pick frequencies themselves: their `powersave` is the normal, dynamic policy. */
@@ -41,15 +41,15 @@ export function diagnoseKernelPstates(s: Snapshot): PstateConclusion {
   const g = s.cpufreq.globals;
   const findings: Finding[] = [];
   const table = new Set<number>();
+  const implausible: string[] = [];
   for (const p of policies) {
-    for (const f of [...(p.availableFrequenciesKhz ?? []), ...(p.boostFrequenciesKhz ?? [])]) if (f <= MAX_PLAUSIBLE_KHZ) table.add(f);
+    for (const f of [...(p.availableFrequenciesKhz ?? []), ...(p.boostFrequenciesKhz ?? [])]) if (isPlausibleKhz(f)) table.add(f); else implausible.push(`${where(p)} scaling_available_frequencies entry ${f} kHz`);
   }
   const maxes = policies.map((p) => p.cpuinfoMaxKhz).filter((v): v is number => v !== null && v <= MAX_PLAUSIBLE_KHZ);
   const mins = policies.map((p) => p.cpuinfoMinKhz).filter((v): v is number => v !== null && v <= MAX_PLAUSIBLE_KHZ);
 
   const capped: Array<{ p: CpufreqPolicy; text: string }> = [];
   const pinned: Array<{ p: CpufreqPolicy; text: string }> = [];
-  const implausible: string[] = [];
   const turboOff = g.intelPstate?.noTurbo === true || g.boost === false;
   for (const p of policies) {
     const hwMax = p.cpuinfoMaxKhz;

@@ -7,7 +7,7 @@ import type { Controller, CpuRow, Finding, Handoff } from './report.js';
 import { finding, mostCommon } from './finding.js';
 import { turboEntryKhz } from './turbo-entry.js';
 import { xenpmMessages, xenpmStatus, type XenpmStatus } from './xen-tool-state.js';
-import { MAX_PLAUSIBLE_KHZ } from '../util/units.js';
+import { isPlausibleKhz, MAX_PLAUSIBLE_KHZ } from '../util/units.js';
 import type { PstateConclusion } from './kernel-pstates.js';
 
 export interface XenPstateConclusion extends PstateConclusion {
@@ -235,7 +235,7 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateConclusion {
     return khz;
   };
   for (const b of blocks) {
-    for (const f of b.availableFrequenciesKhz ?? []) if (f <= MAX_PLAUSIBLE_KHZ) table.add(f); else implausible.push(`CPU${b.cpu} scaling_avail_freq entry ${f} kHz`);
+    for (const f of b.availableFrequenciesKhz ?? []) if (isPlausibleKhz(f)) table.add(f); else implausible.push(`CPU${b.cpu} scaling_avail_freq entry ${f} kHz`);
     const hwMax = ok(b.cpuinfoMaxKhz, 'cpuinfo max', b.cpu);
     const hwMin = ok(b.cpuinfoMinKhz, 'cpuinfo min', b.cpu);
     const scMax = ok(b.scalingMaxKhz, 'scaling max', b.cpu);
@@ -277,7 +277,14 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateConclusion {
   }
   rows.sort((a, b) => a.cpu - b.cpu);
   for (const st of s.xen.states?.cpus ?? []) {
-    for (const p of st.states) if (p.freqMhz !== null && p.freqMhz * 1000 <= MAX_PLAUSIBLE_KHZ) table.add(p.freqMhz * 1000);
+    for (const p of st.states) {
+      if (p.freqMhz === null) continue;
+      if (isPlausibleKhz(p.freqMhz * 1000)) table.add(p.freqMhz * 1000);
+      else implausible.push(`CPU${st.cpu} P${p.index} = ${p.freqMhz} MHz`);
+    }
+    if (st.usablePStates !== null && st.totalPStates !== null && st.usablePStates > st.totalPStates) {
+      implausible.push(`CPU${st.cpu}: usable P-states ${st.usablePStates} of ${st.totalPStates}`);
+    }
     if (!withData.has(st.cpu) && st.usablePStates !== null && st.totalPStates !== null && st.usablePStates < st.totalPStates) {
       capped.push(`CPU${st.cpu}: usable P-states ${st.usablePStates} of ${st.totalPStates} (ACPI _PPC)`);
     }

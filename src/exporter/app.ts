@@ -7,6 +7,8 @@ import type { ProbeLoop } from './probe-loop.js';
 import { clientCertProblem, type WebConfig, WebConfigSource } from './web-config.js';
 import { renderText } from '../render/text-report.js';
 import { landingPage } from './landing.js';
+import { acceptsGzip } from './accept-encoding.js';
+import { terminalSafeJson } from '../util/terminal-safe.js';
 
 export interface AppOptions {
   loop: ProbeLoop;
@@ -33,10 +35,8 @@ export function buildApp(o: AppOptions): FastifyInstance {
   // Access control covers every path, the landing page included.
   app.addHook('onRequest', async (req, reply) => {
     const cur = o.webConfig.current();
-    if ('error' in cur) {
-      o.logger.error({ err: cur.error }, 'web config unusable');
-      return reply.code(500).type('text/plain').send(`web config error: ${cur.error}\n`);
-    }
+    // The reason is in the log (once per change of the file); the client learns nothing about the config.
+    if ('error' in cur) return reply.code(500).type('text/plain').send('Internal Server Error\n');
     const cfg = cur.cfg;
     for (const [k, v] of Object.entries(cfg.headers)) reply.header(k, v);
     if (cfg.tls && o.https) {
@@ -54,7 +54,9 @@ export function buildApp(o: AppOptions): FastifyInstance {
       const problem = clientCertProblem(cfg.tls.clientAuthType, req.raw.socket as TLSSocket);
       if (problem) return reply.code(403).type('text/plain').send(`${problem}\n`);
     }
-    if (!(await o.webConfig.authorize(cfg, req.headers.authorization))) {
+    const auth = await o.webConfig.authorize(cfg, req.headers.authorization);
+    if (auth === 'busy') return reply.code(429).header('Retry-After', '1').type('text/plain').send('Too many authentication attempts\n');
+    if (auth === 'denied') {
       return reply.code(401).header('WWW-Authenticate', 'Basic realm="xen-pm-exporter"').type('text/plain').send('Unauthorized\n');
     }
   });
@@ -63,9 +65,9 @@ export function buildApp(o: AppOptions): FastifyInstance {
     const cur = o.loop.current;
     if (!cur) return reply.code(503).type('text/plain').send('no probe has completed yet\n');
     const wantsOpenMetrics = /application\/openmetrics-text/.test(req.headers.accept ?? '');
-    if (wantsOpenMetrics) return reply.type(Registry.OPENMETRICS_CONTENT_TYPE).send(await cur.exposition.openMetrics());
+    if (wantsOpenMetrics) return reply.type(Registry.OPENMETRICS_CONTENT_TYPE).send(cur.exposition.openMetrics());
     reply.type(Registry.PROMETHEUS_CONTENT_TYPE).header('Vary', 'Accept-Encoding');
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    if (acceptsGzip(req.headers['accept-encoding'])) {
       return reply.header('Content-Encoding', 'gzip').send(await cur.exposition.gzipped());
     }
     return reply.send(cur.exposition.text);
@@ -79,7 +81,9 @@ export function buildApp(o: AppOptions): FastifyInstance {
       return asText ? reply.code(503).type('text/plain').send(`${pending.verdict}\n`) : reply.code(503).send(pending);
     }
     reply.code(HEALTH_CODE[cur.report.status]);
-    return asText ? reply.type('text/plain; charset=utf-8').send(renderText(cur.report)) : reply.send(cur.report);
+    return asText
+      ? reply.type('text/plain; charset=utf-8').send(renderText(cur.report))
+      : reply.type('application/json; charset=utf-8').send(terminalSafeJson(JSON.stringify(cur.report)));
   });
 
   app.get('/healthz', async (_req, reply) => {

@@ -1,11 +1,20 @@
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { CycleResult, ProbeCycle } from '../cycle/probe-cycle.js';
+import type { CycleOutcome, CycleRunner } from '../cycle/cycle-runner.js';
+import { Exposition } from '../cycle/exposition.js';
+import type { Report } from '../diagnosis/report.js';
 
 export interface ProbeLoopOptions {
-  cycle: ProbeCycle;
+  runner: CycleRunner;
   intervalMs: number;
   logger: Logger;
+}
+
+/** The last run, as served: the report, and the exposition with its gzip and OpenMetrics forms cached. */
+export interface Served {
+  report: Report;
+  exposition: Exposition;
+  finishedAt: Date;
 }
 
 /**
@@ -14,7 +23,8 @@ export interface ProbeLoopOptions {
  * runs never overlap (a tick that finds one running counts a skip).
  */
 export class ProbeLoop {
-  current: CycleResult | null = null;
+  current: Served | null = null;
+  probesTotal = 0;
   probesSkipped = 0;
   lastSuccessAt: number | null = null;
   private running: Promise<boolean> | null = null;
@@ -24,10 +34,6 @@ export class ProbeLoop {
   private lastStatus: string | null = null;
 
   constructor(private readonly o: ProbeLoopOptions) {}
-
-  get probesTotal(): number {
-    return this.o.cycle.runs;
-  }
 
   /** Runs the cycle once unless a run is under way (then it counts a skip and waits for that one). */
   probeOnce(): Promise<boolean> {
@@ -42,10 +48,11 @@ export class ProbeLoop {
 
   private async runCycle(): Promise<boolean> {
     try {
-      const result = await this.o.cycle.run({ probesSkipped: this.probesSkipped });
-      this.current = result;
+      const outcome = await this.o.runner.run({ probesSkipped: this.probesSkipped });
+      this.current = { report: outcome.report, exposition: new Exposition(outcome.text, outcome.sources), finishedAt: new Date(outcome.finishedAt) };
+      this.probesTotal = outcome.runs;
       this.lastSuccessAt = Date.now();
-      this.logChanges(result);
+      this.logChanges(outcome);
       return true;
     } catch (err) {
       // Readers never throw; this guards the daemon against its own bugs, and the probe metrics show it.
@@ -55,8 +62,8 @@ export class ProbeLoop {
   }
 
   /** Logs a source when it starts or stops failing, and the verdict when it changes — not every interval. */
-  private logChanges(r: CycleResult): void {
-    for (const [source, ok] of r.exposition.sources()) {
+  private logChanges(r: CycleOutcome): void {
+    for (const [source, ok] of r.sources) {
       const before = this.sourceOk.get(source);
       if (before === ok) continue;
       this.sourceOk.set(source, ok);
@@ -76,10 +83,11 @@ export class ProbeLoop {
     }, { noOverlap: false });
   }
 
-  async stop(): Promise<void> {
+  /** Stops scheduling and waits for the run under way, at most `graceMs`; the runner is closed by its owner. */
+  async stop(graceMs = 2000): Promise<void> {
     await this.task?.destroy();
     this.task = null;
-    await this.running;
+    await Promise.race([this.running, new Promise((r) => setTimeout(r, graceMs).unref())]);
   }
 
   /** Healthy while the last successful run is younger than three intervals. */

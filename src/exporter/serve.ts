@@ -1,12 +1,14 @@
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { openHost, type HostOptions } from '../probe/open-host.js';
-import { ProbeCycle } from '../cycle/probe-cycle.js';
+import type { HostOptions } from '../probe/open-host.js';
+import { CycleWorkerPool } from '../cycle/worker-pool.js';
+import { InProcessRunner, type CycleRunner } from '../cycle/cycle-runner.js';
 import { formatDuration } from '../util/duration.js';
 import { VERSION } from '../util/version.js';
 import { ProbeLoop } from './probe-loop.js';
 import { buildApp } from './app.js';
 import { WebConfigSource } from './web-config.js';
+import { InlineHasher, WorkerHasher } from './password-hasher.js';
 import { DEFAULT_LISTEN_ADDRESS, parseListenAddress } from './listen-address.js';
 
 function makeLogger(level: string): Logger {
@@ -26,31 +28,79 @@ export interface DaemonOptions extends HostOptions {
   intervalMs: number;
   stuckWindowMs: number;
   logLevel: string;
+  /** The program's entry module: probes run in a worker thread started from it. Without it, in this thread. */
+  workerEntry?: URL;
 }
+
+/** Paths the daemon serves itself: the telemetry path may not shadow them. */
+const RESERVED_PATHS = ['/', '/health', '/healthz'];
+
+/** SIGTERM ends the process within this, whatever a probe or a client is doing. */
+export const SHUTDOWN_DEADLINE_MS = 4000;
+
+/** A startup failure the operator must fix: logged as one structured line, and the process exits 1. */
+export class StartupError extends Error {}
 
 /** Runs the daemon until SIGTERM/SIGINT; resolves with the exit code. */
 export async function serve(o: DaemonOptions): Promise<number> {
   const logger = makeLogger(o.logLevel);
-  const addresses = (o.listenAddresses.length ? o.listenAddresses : [DEFAULT_LISTEN_ADDRESS]).map(parseListenAddress);
-  const webConfig = new WebConfigSource(o.webConfigFile);
-  const first = webConfig.current();
-  if ('error' in first) throw new Error(`--web.config.file: ${first.error}`);
-  const https = first.cfg.tls ? WebConfigSource.tlsOptions(first.cfg.tls) : null;
+  try {
+    return await run(o, logger);
+  } catch (err) {
+    // systemd's Restart=on-failure needs a non-zero exit, and the journal a line that says why.
+    logger.fatal({ err: { message: (err as Error).message, code: (err as NodeJS.ErrnoException).code } }, `cannot start: ${(err as Error).message}`);
+    logger.flush?.();
+    return 1;
+  }
+}
 
-  const host = openHost(o.root, o.settings, o.commands);
-  const cycle = new ProbeCycle(host, { stuck: { windowMs: o.stuckWindowMs }, reuseStaticValues: true });
-  const loop = new ProbeLoop({ cycle, intervalMs: o.intervalMs, logger });
-  logger.info({ version: VERSION, root: host.path, live: host.live, interval: formatDuration(o.intervalMs), stuckWindow: formatDuration(o.stuckWindowMs) }, 'starting xen-pm-exporter');
-  loop.start();
+async function run(o: DaemonOptions, logger: Logger): Promise<number> {
+  if (!o.telemetryPath.startsWith('/') || RESERVED_PATHS.includes(o.telemetryPath) || /[?#\s]/.test(o.telemetryPath)) {
+    throw new StartupError(`--web.telemetry-path ${JSON.stringify(o.telemetryPath)}: must be an absolute path other than ${RESERVED_PATHS.join(', ')}`);
+  }
+  const addresses = (o.listenAddresses.length ? o.listenAddresses : [DEFAULT_LISTEN_ADDRESS]).map(parseListenAddress);
+  const hasher = o.workerEntry ? new WorkerHasher(o.workerEntry) : new InlineHasher();
+  const webConfig = new WebConfigSource(o.webConfigFile, logger, hasher);
+  const first = webConfig.current();
+  if ('error' in first) {
+    await hasher.close();
+    throw new StartupError(`--web.config.file: ${first.error}`);
+  }
+  const https = first.cfg.tls ? WebConfigSource.tlsOptions(first.cfg.tls) : null;
+  webConfig.servingTls = !!https;
+
+  const spec = { stuck: { windowMs: o.stuckWindowMs }, reuseStaticValues: true };
+  const host = { root: o.root, commands: o.commands, settings: o.settings };
+  // A probe is abandoned (and its worker replaced) once it has taken several intervals: it never stalls the daemon.
+  const pool = o.workerEntry
+    ? new CycleWorkerPool({ entry: o.workerEntry, runTimeoutMs: Math.max(60_000, 4 * o.intervalMs), onReplaced: (reason) => logger.error({ reason }, 'probe worker replaced') })
+    : null;
+  const runner: CycleRunner = pool ? pool.open(host, spec) : new InProcessRunner(host, spec);
+  const loop = new ProbeLoop({ runner, intervalMs: o.intervalMs, logger });
+  logger.info({ version: VERSION, root: o.root, commands: o.commands, interval: formatDuration(o.intervalMs), stuckWindow: formatDuration(o.stuckWindowMs), probesIn: pool ? 'worker thread' : 'main thread' }, 'starting xen-pm-exporter');
 
   const apps: FastifyInstance[] = [];
-  for (const a of addresses) {
-    const app = buildApp({ loop, webConfig, telemetryPath: o.telemetryPath, logger, https });
-    await app.listen({ host: a.host, port: a.port });
-    const addr = app.server.address();
-    logger.info({ address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : String(addr), tls: !!https, auth: Object.keys(first.cfg.users).length > 0 }, 'listening');
-    apps.push(app);
+  const closeAll = async () => {
+    await Promise.all(apps.map((a) => a.close()));
+    await loop.stop(1000);
+    await runner.close();
+    await pool?.close();
+    await hasher.close();
+  };
+  try {
+    for (const a of addresses) {
+      const app = buildApp({ loop, webConfig, telemetryPath: o.telemetryPath, logger, https });
+      apps.push(app);
+      await app.listen({ host: a.host, port: a.port });
+      const addr = app.server.address();
+      logger.info({ address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : String(addr), tls: !!https, auth: Object.keys(first.cfg.users).length > 0 }, 'listening');
+    }
+  } catch (err) {
+    await closeAll();
+    const e = err as NodeJS.ErrnoException;
+    throw new StartupError(e.code === 'EADDRINUSE' ? `cannot listen: address in use (${e.message})` : e.code === 'EADDRNOTAVAIL' ? `cannot listen: address not available on this host (${e.message})` : `cannot listen: ${e.message}`);
   }
+  loop.start();
 
   process.on('SIGHUP', () => {
     webConfig.invalidate();
@@ -60,16 +110,22 @@ export async function serve(o: DaemonOptions): Promise<number> {
   });
   return new Promise((resolve) => {
     let stopping = false;
-    const stop = async (signal: string) => {
+    const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
-      await Promise.all(apps.map((a) => a.close()));
-      await loop.stop();
-      logger.flush?.();
-      resolve(0);
+      // Whatever hangs (a client, a probe), the process ends within the deadline.
+      setTimeout(() => {
+        logger.warn({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline reached: exiting now');
+        logger.flush?.();
+        process.exit(0);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+      void closeAll().finally(() => {
+        logger.flush?.();
+        resolve(0);
+      });
     };
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   });
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
-import bcrypt from 'bcryptjs';
+import { InlineHasher, type PasswordHasher } from './password-hasher.js';
 
 /**
  * The exporter-toolkit `web-config.yml` format that every official Prometheus exporter accepts:
@@ -70,20 +70,36 @@ export function parseWebConfig(text: string, baseDir: string): WebConfig {
   return cfg;
 }
 
-/** Compared against when the user is unknown, so a wrong name costs as much as a wrong password. */
-const DUMMY_HASH = bcrypt.hashSync('xen-pm-exporter-dummy-password', 10);
+/** The word every dummy hash hashes: never a configured password (compared only when the user is unknown). */
+const DUMMY_PASSWORD = 'xen-pm-exporter: no such user';
+
+/** How long a successful credential is remembered (exporter-toolkit caches them too), and how many. */
+const AUTH_CACHE_MS = 60_000;
+const AUTH_CACHE_SIZE = 1000;
+
+export type AuthResult = 'ok' | 'denied' | 'busy';
+
+/** A logger with the two levels this needs (pino's, or a test's). */
+interface Log {
+  error(obj: object, msg: string): void;
+}
 
 /**
- * Holds the web config and re-reads it when the file changes (checked at most once a second),
- * so certificates and users rotate without a restart. A file that no longer parses makes every
- * request fail with 500, as exporter-toolkit does, until it is fixed.
+ * Holds the web config and re-reads it when the file changes (checked at most once a second), so
+ * certificates and users rotate without a restart. A file that no longer parses makes every request fail
+ * with a generic 500, as exporter-toolkit does, until it is fixed; the reason is logged once per change of
+ * the file, never sent to the client (it would show user names and hashes to anyone).
  */
 export class WebConfigSource {
   private cached: { key: string; cfg: WebConfig } | { key: string; error: string } | null = null;
   private checkedAt = 0;
+  private loggedKey: string | null = null;
   private readonly authCache = new Map<string, number>();
+  private readonly dummies = new Map<number, Promise<string>>();
+  /** Set by the server: whether it was started with TLS (turning TLS on needs a restart). */
+  servingTls = false;
 
-  constructor(readonly file: string | null) {}
+  constructor(readonly file: string | null, private readonly log: Log | null = null, private readonly hasher: PasswordHasher = new InlineHasher()) {}
 
   private fingerprint(files: string[]): string {
     return files.map((f) => { try { const s = fs.statSync(f); return `${f}:${s.mtimeMs}:${s.size}`; } catch { return `${f}:missing`; } }).join('|');
@@ -98,27 +114,53 @@ export class WebConfigSource {
   current(): { cfg: WebConfig } | { error: string } {
     if (!this.file) return { cfg: { tls: null, headers: {}, users: {} } };
     const now = Date.now();
-    if (this.cached && now - this.checkedAt < 1000) return 'cfg' in this.cached ? { cfg: this.cached.cfg } : { error: this.cached.error };
-    this.checkedAt = now;
-    const tlsFiles = this.cached && 'cfg' in this.cached && this.cached.cfg.tls ? [this.cached.cfg.tls.certFile, this.cached.cfg.tls.keyFile, this.cached.cfg.tls.clientCaFile ?? ''] : [];
-    const key = this.fingerprint([this.file, ...tlsFiles]);
-    if (this.cached?.key === key) return 'cfg' in this.cached ? { cfg: this.cached.cfg } : { error: this.cached.error };
+    if (!this.cached || now - this.checkedAt >= 1000) {
+      this.checkedAt = now;
+      const tlsFiles = this.cached && 'cfg' in this.cached && this.cached.cfg.tls ? [this.cached.cfg.tls.certFile, this.cached.cfg.tls.keyFile, this.cached.cfg.tls.clientCaFile ?? ''] : [];
+      const key = this.fingerprint([this.file, ...tlsFiles]);
+      if (this.cached?.key !== key) this.reload(key);
+    }
+    const c = this.cached!;
+    if ('error' in c) return { error: c.error };
+    if (c.cfg.tls && !this.servingTls) {
+      // Serving plain HTTP while the config asks for TLS would be a silent downgrade: refuse until restarted.
+      return this.refuse(c.key, 'tls_server_config appeared while the exporter serves plain HTTP: restart it to serve HTTPS');
+    }
+    return { cfg: c.cfg };
+  }
+
+  private reload(key: string): void {
     try {
-      const cfg = parseWebConfig(fs.readFileSync(this.file, 'utf8'), path.dirname(this.file));
-      const fullKey = this.fingerprint([this.file, ...(cfg.tls ? [cfg.tls.certFile, cfg.tls.keyFile, cfg.tls.clientCaFile ?? ''] : [])]);
+      const cfg = parseWebConfig(fs.readFileSync(this.file!, 'utf8'), path.dirname(this.file!));
+      const fullKey = this.fingerprint([this.file!, ...(cfg.tls ? [cfg.tls.certFile, cfg.tls.keyFile, cfg.tls.clientCaFile ?? ''] : [])]);
       this.cached = { key: fullKey, cfg };
       this.authCache.clear();
-      return { cfg };
     } catch (err) {
       this.cached = { key, error: (err as Error).message };
-      return { error: (err as Error).message };
+      this.refuse(key, (err as Error).message);
     }
   }
 
-  /** Checks a Basic authorization header. Successful checks are cached so scrapes do not pay bcrypt each time. */
-  async authorize(cfg: WebConfig, header: string | undefined): Promise<boolean> {
-    if (!Object.keys(cfg.users).length) return true;
-    const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  /** Logs a config problem once per version of the file, not once per request. */
+  private refuse(key: string, error: string): { error: string } {
+    if (this.loggedKey !== key) {
+      this.loggedKey = key;
+      this.log?.error({ file: this.file, err: error }, 'web config unusable: every request answers 500 until it is fixed');
+    }
+    return { error };
+  }
+
+  /**
+   * Checks a Basic authorization header. No header: refused without hashing. A known user's hash and the
+   * dummy hash of an unknown user cost the same (the dummy is made at the configured users' cost), so timing
+   * does not tell names apart. Successful credentials are remembered for a minute. 'busy' when the hashing
+   * queue is full: the caller answers 429 at once instead of queueing without end.
+   */
+  async authorize(cfg: WebConfig, header: string | undefined): Promise<AuthResult> {
+    const names = Object.keys(cfg.users);
+    if (!names.length) return 'ok';
+    if (!header) return 'denied';
+    const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
     const decoded = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
     const user = colon < 0 ? '' : decoded.slice(0, colon);
@@ -126,13 +168,24 @@ export class WebConfigSource {
     const hash = Object.prototype.hasOwnProperty.call(cfg.users, user) ? cfg.users[user]! : null;
     const cacheKey = crypto.createHash('sha256').update(`${user}\0${pass}\0${hash ?? ''}`).digest('hex');
     const until = this.authCache.get(cacheKey);
-    if (hash && until && until > Date.now()) return true;
-    const ok = await bcrypt.compare(pass, hash ?? DUMMY_HASH);
+    if (hash && until && until > Date.now()) return 'ok';
+    const ok = await this.hasher.compare(pass, hash ?? (await this.dummyFor(costOf(cfg))));
+    if (ok === 'busy') return 'busy';
     if (ok && hash) {
-      if (this.authCache.size > 1000) this.authCache.clear();
-      this.authCache.set(cacheKey, Date.now() + 60_000);
+      if (this.authCache.size >= AUTH_CACHE_SIZE) this.authCache.clear();
+      this.authCache.set(cacheKey, Date.now() + AUTH_CACHE_MS);
+      return 'ok';
     }
-    return ok && hash !== null;
+    return 'denied';
+  }
+
+  private dummyFor(cost: number): Promise<string> {
+    let d = this.dummies.get(cost);
+    if (!d) {
+      d = this.hasher.hash(DUMMY_PASSWORD, cost);
+      this.dummies.set(cost, d);
+    }
+    return d;
   }
 
   /** TLS options for the https server (files read now; serve.ts swaps contexts when they change). */
@@ -157,4 +210,11 @@ export function clientCertProblem(type: ClientAuthType, socket: { authorized?: b
   if (type === 'RequireAnyClientCert' && !given) return 'a client certificate is required';
   if (type === 'VerifyClientCertIfGiven' && given && !socket.authorized) return 'the client certificate is not trusted';
   return null;
+}
+
+/** The highest bcrypt cost among the configured users (the dummy hash matches it). */
+function costOf(cfg: WebConfig): number {
+  let cost = 4;
+  for (const h of Object.values(cfg.users)) cost = Math.max(cost, Number(/^\$2[abxy]\$(\d\d)\$/.exec(h)?.[1] ?? 10));
+  return cost;
 }

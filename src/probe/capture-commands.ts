@@ -1,83 +1,83 @@
-import fs from 'node:fs';
 import type { CommandName } from './commands.js';
 import { COMMANDS } from './commands.js';
-import type { CommandResult } from './command-result.js';
+import type { CommandFailure, CommandResult } from './command-result.js';
 import type { RootFiles } from './root-files.js';
 import { StreamSink } from './spawn-capped.js';
 
-function readStream(real: string, sink: StreamSink): Promise<string | null> {
-  return new Promise((resolve) => {
-    const s = fs.createReadStream(real, { highWaterMark: 256 * 1024 });
-    s.on('data', (c) => sink.push(c as Buffer));
-    s.on('error', (e) => resolve(e.message));
-    s.on('end', () => resolve(null));
-  });
-}
+/** A recorded kernel log may be far larger than what is kept of it: it is streamed through the filter, up to this. */
+const MAX_RECORDED_LOG_BYTES = 2 * 1024 * 1024 * 1024;
 
 /**
- * Reads a recorded command back from `commands/NAME.{stdout,stderr,exit}`. A missing file is
- * "this command was not captured" (unknown), never "it printed nothing".
+ * Reads a recorded command back from `commands/NAME.{stdout,stderr,exit}` through the same verified,
+ * non-blocking, regular-file-only, capped reads as every other file. A missing file is "this command was
+ * not captured" (unknown), never "it printed nothing"; a file that exists but cannot be read, NUL bytes, or
+ * output cut at the cap make the result a failure, whatever the exit file says.
  */
 export async function readCapturedCommand(files: RootFiles, name: CommandName, maxOutputBytes: number): Promise<CommandResult> {
   const started = performance.now();
   const base = `commands/${name}`;
   const lineFilter = COMMANDS[name].lineFilter;
-  const out = files.resolve(`${base}.stdout`);
-  const err = files.resolve(`${base}.stderr`);
-  const exit = files.readText(`${base}.exit`);
   const result: CommandResult = {
-    name,
-    origin: `capture ${base}.*`,
-    available: false,
-    stdout: '',
-    stderr: '',
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    truncated: false,
-    failure: null,
-    error: null,
-    durationMs: 0,
+    name, origin: `capture ${base}.*`, available: false, stdout: '', stderr: '', exitCode: null, signal: null,
+    timedOut: false, truncated: false, failure: null, error: null, durationMs: 0,
   };
   const problems: string[] = [];
-  for (const [where, label] of [[out, 'stdout'], [err, 'stderr']] as const) {
-    if (!where.ok) {
-      if (where.kind !== 'missing') problems.push(`${base}.${label}: ${where.reason}`);
-      continue;
-    }
-    const sink = new StreamSink(maxOutputBytes, label === 'stdout' ? lineFilter : undefined);
-    const failure = await readStream(where.real, sink);
-    if (failure) {
-      problems.push(`${base}.${label}: ${failure}`);
+  let failure: CommandFailure | null = null;
+  for (const label of ['stdout', 'stderr'] as const) {
+    const filtered = label === 'stdout' ? lineFilter : undefined;
+    const sink = new StreamSink(label === 'stdout' ? maxOutputBytes : Math.min(maxOutputBytes, 1024 * 1024), filtered);
+    // A filtered log is read whole (only the relevant lines are kept); anything else up to its cap, plus one byte to see it was cut.
+    const readCap = filtered ? MAX_RECORDED_LOG_BYTES : sink.cap + 1;
+    const r = await files.stream(`${base}.${label}`, readCap, (c) => sink.push(c));
+    if (!r.ok) {
+      if (r.kind !== 'missing') {
+        problems.push(`${base}.${label}: ${r.reason}`);
+        failure ??= 'unreadable';
+      }
       continue;
     }
     result.available = true;
-    result.truncated ||= sink.truncated;
+    const text = sink.finish();
     if (label === 'stdout') {
-      result.stdout = sink.finish();
-      if (lineFilter) result.linesSeen = sink.linesSeen;
+      result.stdout = text;
+      if (filtered) result.linesSeen = sink.linesSeen;
     } else {
-      result.stderr = sink.finish();
+      result.stderr = text;
+    }
+    if (sink.binary) {
+      problems.push(`${base}.${label}: binary data (NUL bytes): not command output, discarded from there on`);
+      failure ??= 'binary-output';
+    }
+    if (sink.truncated || r.truncated) {
+      result.truncated = true;
+      problems.push(`${base}.${label}: output exceeded the size cap`);
+      failure ??= 'truncated';
     }
   }
+  const exit = files.readText(`${base}.exit`);
   if (exit.ok) {
-    const code = Number.parseInt(exit.text.trim(), 10);
-    if (Number.isFinite(code)) {
-      result.exitCode = code;
+    const code = /^\s*(\d{1,3})\s*$/.exec(exit.text);
+    if (code) {
+      result.exitCode = Number(code[1]);
       result.available = true;
     } else {
-      problems.push(`${base}.exit: not a number: ${JSON.stringify(exit.text.slice(0, 40))}`);
+      problems.push(`${base}.exit: not an exit status: ${JSON.stringify(exit.text.slice(0, 40))}`);
+      failure ??= 'unreadable';
     }
+  } else if (exit.kind !== 'missing') {
+    problems.push(`${base}.exit: ${exit.reason}`);
+    failure ??= 'unreadable';
   } else if (result.available) {
     result.exitCode = 0;
   }
-  if (!result.available) {
-    result.error = problems[0] ?? 'not captured';
-    result.failure = problems.length ? 'unreadable' : 'not-captured';
-  } else if (problems.length) {
-    result.error = problems.join('; ');
+  if (!result.available && !problems.length) {
+    result.failure = 'not-captured';
+    result.error = 'not captured';
+  } else {
+    // An output that exists but could not be read is a failed source even when the exit status could be.
+    result.failure = failure;
+    result.error = problems.length ? problems.join('; ') : null;
   }
-  if (result.available && result.truncated) result.failure = 'truncated';
   result.durationMs = performance.now() - started;
   return result;
 }

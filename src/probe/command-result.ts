@@ -9,6 +9,7 @@ export type CommandFailure =
   | 'unreadable' // a capture file exists but could not be read
   | 'timeout' // killed at its deadline
   | 'signal' // killed by a signal
+  | 'left-processes' // exited, but descendants outside its process group kept its output open
   | 'binary-output' // printed NUL bytes: not the text any fixed command prints
   | 'truncated'; // output cut at the size cap
 
@@ -40,4 +41,13 @@ export function emptyResult(name: CommandName, origin: string, failure: CommandF
     name, origin, available: false, stdout: '', stderr: '', exitCode: null, signal: null, timedOut: false,
     truncated: false, failure, error, durationMs: 0,
   };
+}
+
+/**
+ * Whether a result's output may be parsed and believed: it answered, and nothing cut it short in a way
+ * that makes its silence or its partial text misleading. Cut at the cap or a stray descendant still leaves
+ * real text (the failure is reported all the same); a timeout, a signal, NUL bytes or an unreadable file do not.
+ */
+export function outputUsable(r: Pick<CommandResult, 'available' | 'failure'>): boolean {
+  return r.available && (r.failure === null || r.failure === 'truncated' || r.failure === 'left-processes');
 }

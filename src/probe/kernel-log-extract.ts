@@ -1,4 +1,4 @@
-import type { CommandResult } from './command-result.js';
+import { outputUsable, type CommandResult } from './command-result.js';
 import type { KernelLogExtract } from './snapshot.js';
 import { parseKernelLogLine, type KernelLogLine } from './parse-kernel-log.js';
 
@@ -8,13 +8,16 @@ const MAX_KERNEL_LOG_LINES = 4000;
 /** Pure: the kernel log command's (already filtered) output → the lines that matter, parsed. */
 export function kernelLogExtract(r: CommandResult): KernelLogExtract {
   const lines: KernelLogLine[] = [];
-  for (const raw of r.stdout.split('\n')) {
+  // A non-zero exit (dmesg restricted, journalctl failing) leaves nothing to believe.
+  const usable = outputUsable(r) && (r.exitCode ?? 0) === 0;
+  for (const raw of usable ? r.stdout.split('\n') : []) {
     const parsed = parseKernelLogLine(raw);
     if (parsed && lines.length < MAX_KERNEL_LOG_LINES) lines.push(parsed);
   }
   return {
-    available: r.available,
-    origin: r.available ? r.origin : null,
+    available: usable,
+    origin: usable ? r.origin : null,
+    failure: r.failure ?? (usable || !r.available ? null : 'exit-status'),
     error: r.error,
     linesSeen: r.linesSeen ?? null,
     truncated: r.truncated || lines.length >= MAX_KERNEL_LOG_LINES,

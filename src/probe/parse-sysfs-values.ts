@@ -1,3 +1,5 @@
+import { MAX_CPU_ID } from '../util/bounds.js';
+
 /**
  * Pure parsers for single sysfs/procfs values. They never throw: an unusable value comes back
  * as `{ ok: false, reason }` so the caller can record it as absent with the reason.
@@ -73,7 +75,7 @@ export function parseFlag(text: string): Parsed<boolean> {
 }
 
 /** Kernel CPU lists: `0-3,8,10-11`; empty means none. Bounded so garbage cannot blow up memory. */
-export function parseCpuList(text: string, maxCpus = 65_536): Parsed<number[]> {
+export function parseCpuList(text: string, maxCpus = MAX_CPU_ID + 1): Parsed<number[]> {
   const t = text.trim();
   if (t === '') return { ok: true, value: [] };
   const out: number[] = [];

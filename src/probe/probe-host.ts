@@ -8,6 +8,7 @@ import { readCpuidle } from './read-cpuidle.js';
 import { readDom0 } from './read-dom0.js';
 import { readAcpiTables } from './read-acpi-tables.js';
 import { COMMANDS } from './commands.js';
+import { MAX_CPU_ID } from '../util/bounds.js';
 import { emptyXenTools, readXenTools } from './read-xen-tools.js';
 
 export interface ProbeOptions {
@@ -61,7 +62,10 @@ export async function probeHost(host: HostRoot, options: ProbeOptions = {}): Pro
   const xenHinted = !!platform && (platform.hypervisorType === 'xen' || platform.procXenPresent || platform.xenCpuBusPresent);
   const ts = performance.now();
   const [kernelLog, xen] = await Promise.all([
-    host.runCommand('dmesg').then(COMMANDS.dmesg.parse).catch((err: Error) => ({ available: false, origin: null, error: `internal error: ${err.message}`, linesSeen: null, truncated: false, lines: [] })),
+    host.runCommand('dmesg').then((r) => {
+      durations['kernelLog'] = Math.round(r.durationMs * 100) / 100;
+      return COMMANDS.dmesg.parse(r);
+    }).catch((err: Error) => ({ available: false, origin: null, failure: 'spawn-failed' as const, error: `internal error: ${err.message}`, linesSeen: null, truncated: false, lines: [] })),
     // On a live host without any Xen signal there is nothing for xenpm to talk to.
     host.live && !xenHinted ? Promise.resolve(emptyXenTools()) : readXenTools(host).catch((err: Error) => {
       problems.push({ source: 'xen-tools', reason: `internal error: ${err.message}` });
@@ -69,6 +73,12 @@ export async function probeHost(host: HostRoot, options: ProbeOptions = {}): Pro
     }),
   ]);
   durations['commands'] = Math.round((performance.now() - ts) * 100) / 100;
+  for (const [name, c] of Object.entries(xen.commands)) {
+    const parsed = xen[COMMANDS[name as keyof typeof COMMANDS].field as 'para'] as { dropped?: number } | null;
+    if (c && parsed?.dropped) {
+      problems.push({ source: name, reason: `${parsed.dropped} value(s) beyond the bounds dropped (CPU ids above ${MAX_CPU_ID}, more states per CPU than any firmware lists): the output is garbage or hostile` });
+    }
+  }
   durations['total'] = Math.round((performance.now() - t0) * 100) / 100;
 
   return {

@@ -4,6 +4,7 @@ import {
   parseCpuList, parseFlag, parseKhz, parseKhzList, parseTimeInState, parseTransTable, parseUnsigned, parseWord, parseWords,
 } from './parse-sysfs-values.js';
 import { CPU_DIR } from './read-cpus.js';
+import { MAX_CPU_ID } from '../util/bounds.js';
 
 const SRC = 'cpufreq';
 const CPUFREQ = `${CPU_DIR}/cpufreq`;
@@ -51,10 +52,19 @@ export function readCpufreq(rec: Recorder, cpus: CpuEntry[]): { globals: Cpufreq
   const policies: CpufreqPolicy[] = [];
   for (const e of entries ?? []) {
     if (!/^policy\d+$/.test(e)) continue;
+    if (Number(e.slice(6)) > MAX_CPU_ID) {
+      rec.problems.push({ source: SRC, path: `${CPUFREQ}/${e}`, reason: `policy id above ${MAX_CPU_ID}: not a real policy, dropped` });
+      continue;
+    }
     // A policy whose CPUs are all offline is inactive: the kernel answers every read with EBUSY
     // (cpufreq.c show()). That is normal, not a probe failure, and the policy has nothing to say.
     const probe = rec.host.readText(`${CPUFREQ}/${e}/affected_cpus`);
     if (!probe.ok && probe.kind === 'busy') continue;
+    if (!probe.ok && probe.kind !== 'missing') {
+      // Unreadable, or leading outside the root: its CPUs must not silently vanish from the report.
+      rec.problems.push({ source: SRC, path: `${CPUFREQ}/${e}`, reason: probe.reason });
+      continue;
+    }
     const hasDriver = rec.host.readText(`${CPUFREQ}/${e}/scaling_driver`).ok;
     if (!hasDriver && (!probe.ok || probe.text.trim() === '')) continue;
     policies.push(readPolicy(rec, `${CPUFREQ}/${e}`, e));
@@ -64,7 +74,12 @@ export function readCpufreq(rec: Recorder, cpus: CpuEntry[]): { globals: Cpufreq
   for (const c of cpus) {
     if (covered.has(c.cpu)) continue;
     const dir = `${CPU_DIR}/cpu${c.cpu}/cpufreq`;
-    if (!rec.host.exists(`${dir}/scaling_driver`) && !rec.host.exists(`${dir}/cpuinfo_max_freq`)) continue;
+    const listed = rec.host.list(dir);
+    if (!listed.ok) {
+      if (listed.kind !== 'missing') rec.problems.push({ source: SRC, path: dir, reason: listed.reason });
+      continue;
+    }
+    if (!listed.entries.includes('scaling_driver') && !listed.entries.includes('cpuinfo_max_freq')) continue;
     const p = readPolicy(rec, dir, `cpu${c.cpu}`);
     p.relatedCpus ??= [c.cpu];
     policies.push(p);

@@ -2,6 +2,7 @@ import type { Recorder } from './recorder.js';
 import type { CpuEntry, CpuidleInfo, CpuidleState } from './snapshot.js';
 import { parseFlag, parseUnsigned, parseWord } from './parse-sysfs-values.js';
 import { CPU_DIR } from './read-cpus.js';
+import { MAX_CSTATES_PER_CPU } from '../util/bounds.js';
 
 const SRC = 'cpuidle';
 
@@ -21,6 +22,10 @@ export function readCpuidle(rec: Recorder, cpus: CpuEntry[]): CpuidleInfo {
     for (const e of entries.entries) {
       const m = /^state(\d+)$/.exec(e);
       if (!m) continue;
+      if (states.length >= MAX_CSTATES_PER_CPU) {
+        rec.problems.push({ source: SRC, path: dir, reason: `more than ${MAX_CSTATES_PER_CPU} idle states: the rest dropped` });
+        break;
+      }
       const s = `${dir}/${e}`;
       const num = (f: string) => rec.value(`${s}/${f}`, SRC, parseUnsigned);
       states.push({

@@ -1,6 +1,7 @@
 import type { Recorder } from './recorder.js';
 import type { CpuEntry, CpuSets } from './snapshot.js';
 import { parseCpuList, parseFlag, parseUnsigned } from './parse-sysfs-values.js';
+import { MAX_CPU_ID } from '../util/bounds.js';
 
 const SRC = 'cpus';
 export const CPU_DIR = 'sys/devices/system/cpu';
@@ -19,7 +20,12 @@ export function readCpus(rec: Recorder): CpuSets {
   const list = (name: string) => rec.value(`${CPU_DIR}/${name}`, SRC, (t) => parseCpuList(t));
   const entries = rec.list(CPU_DIR, SRC) ?? [];
   const online = list('online');
-  const cpus: CpuEntry[] = cpuIdsFromEntries(entries).map((cpu) => {
+  const ids = cpuIdsFromEntries(entries);
+  const kept = ids.filter((id) => id <= MAX_CPU_ID);
+  if (kept.length < ids.length) {
+    rec.problems.push({ source: SRC, path: CPU_DIR, reason: `${ids.length - kept.length} cpuN directories with ids above ${MAX_CPU_ID} dropped: not a real CPU set` });
+  }
+  const cpus: CpuEntry[] = kept.map((cpu) => {
     const dir = `${CPU_DIR}/cpu${cpu}`;
     // cpu0 usually has no `online` file; fall back to the global list, else unknown.
     const own = rec.value(`${dir}/online`, SRC, parseFlag);

@@ -1,6 +1,6 @@
 import type { HostRoot } from './host-root.js';
 import { COMMANDS, COMMAND_NAMES, type CommandName } from './commands.js';
-import type { CommandResult } from './command-result.js';
+import { outputUsable, type CommandResult } from './command-result.js';
 import { summarizeCommand, type XenTools } from './snapshot.js';
 import { parseXenRelease } from './hypervisor-names.js';
 import { parseXenCommandLine } from '../xenpm/xen-command-line.js';
@@ -27,7 +27,7 @@ export async function readXenTools(host: HostRoot): Promise<XenTools> {
 }
 
 function fill(tools: XenTools, r: CommandResult): void {
-  if (!r.available) return;
+  if (!outputUsable(r)) return;
   const name: CommandName = r.name;
   const spec = COMMANDS[name];
   if (spec.field === 'kernelLog') return;

@@ -8,6 +8,30 @@ const MAX_TEXT_BYTES = 256 * 1024;
 /** Placeholder that keeps an empty directory of a capture alive in git. */
 export const KEEP_FILE = '.keep';
 
+type OpenResult = { ok: true; fd: number } | { ok: false; kind: ReadFailureKind; reason: string };
+
+function describeType(st: fs.Stats): string {
+  return st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isDirectory() ? 'a directory' : 'a special file';
+}
+
+/** Async chunked reads from a descriptor we already verified (fs.read with our own buffer, no stream machinery). */
+class FileHandleReader {
+  private readonly buf = Buffer.allocUnsafe(256 * 1024);
+  constructor(private readonly fd: number) {}
+  read(max: number): Promise<Buffer | null> {
+    return new Promise((resolve, reject) => {
+      if (max <= 0) return resolve(null);
+      fs.read(this.fd, this.buf, 0, Math.min(max, this.buf.length), null, (err, n) => {
+        if (err) reject(err);
+        else resolve(n === 0 ? null : Buffer.from(this.buf.subarray(0, n)));
+      });
+    });
+  }
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
+
 function classify(err: unknown): { kind: ReadFailureKind; reason: string } {
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
@@ -96,30 +120,62 @@ export class RootFiles {
   }
 
   /**
-   * Opens `rel` for reading. Fast path (one syscall): the directory's real path is cached and the
-   * file is opened with O_NOFOLLOW; only when the last component is a symlink (ELOOP) does the full
-   * containment check run. O_NONBLOCK: a FIFO planted in a capture reads as empty instead of hanging.
+   * Opens `rel` for reading, refusing what could hang, escape or mislead the reader. O_NONBLOCK: a FIFO
+   * never blocks the open. Below a capture (any root but "/"): the directory's real path is cached and the
+   * file opened with O_NOFOLLOW (a last-component symlink takes the full containment check), and then the
+   * open descriptor itself is checked — a regular file, whose real location lies inside the root — so a
+   * directory swapped for a symlink after the cache was filled cannot lead the read outside. On the live
+   * root, sysfs and procfs are the kernel's own files and only an empty read pays for fstat.
    */
-  private open(rel: string): { ok: true; fd: number } | { ok: false; kind: ReadFailureKind; reason: string } {
+  private open(rel: string): OpenResult {
     const flags = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
     const clean = path.posix.normalize('/' + rel).slice(1);
-    if (!this.isSystemRoot) {
-      const realDir = this.realDir(path.posix.dirname(clean));
-      if (typeof realDir === 'string') {
-        try {
-          return { ok: true, fd: fs.openSync(path.join(realDir, path.posix.basename(clean)), flags | fs.constants.O_NOFOLLOW) };
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ELOOP') return { ok: false, ...classify(err) };
+    let fd: number | null = null;
+    try {
+      if (!this.isSystemRoot) {
+        const realDir = this.realDir(path.posix.dirname(clean));
+        if (typeof realDir === 'string') {
+          try {
+            fd = fs.openSync(path.join(realDir, path.posix.basename(clean)), flags | fs.constants.O_NOFOLLOW);
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'ELOOP') return { ok: false, ...classify(err) };
+          }
         }
       }
-    }
-    const where = this.resolve(rel);
-    if (!where.ok) return where;
-    try {
-      return { ok: true, fd: fs.openSync(where.real, flags) };
+      if (fd === null) {
+        const where = this.resolve(rel);
+        if (!where.ok) return where;
+        fd = fs.openSync(where.real, flags);
+      }
+      if (!this.isSystemRoot) {
+        const problem = this.checkDescriptor(fd, clean);
+        if (problem) {
+          fs.closeSync(fd);
+          return { ok: false, ...problem };
+        }
+      }
+      return { ok: true, fd };
     } catch (err) {
+      if (fd !== null) fs.closeSync(fd);
       return { ok: false, ...classify(err) };
     }
+  }
+
+  /** The open descriptor is a regular file whose real location (per the kernel) lies inside the root. */
+  private checkDescriptor(fd: number, clean: string): { kind: ReadFailureKind; reason: string } | null {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return { kind: 'not-a-file', reason: `not a regular file (${describeType(st)})` };
+    let real: string;
+    try {
+      real = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      return null; // no /proc: the path checks above stand alone
+    }
+    if (!this.inside(real)) {
+      this.dirCache.clear();
+      return { kind: 'escape', reason: `leads outside the root (${clean}); the tree changed under the reader` };
+    }
+    return null;
   }
 
   private readRaw(rel: string, maxBytes: number): BytesResult {
@@ -140,13 +196,10 @@ export class RootFiles {
         total += n;
         if (n < want) break;
       }
-      if (total === 0) {
+      if (total === 0 && this.isSystemRoot) {
         // Only an empty read pays for fstat: tell an empty file from a FIFO or a device.
         const st = fs.fstatSync(fd);
-        if (!st.isFile()) {
-          const what = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'a directory';
-          return { ok: false, kind: 'not-a-file', reason: `not a regular file (${what})` };
-        }
+        if (!st.isFile()) return { ok: false, kind: 'not-a-file', reason: `not a regular file (${describeType(st)})` };
       }
       return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
     } catch (err) {
@@ -156,12 +209,42 @@ export class RootFiles {
     }
   }
 
+  /**
+   * Streams a (possibly huge) file through `onChunk` without holding it: a recorded kernel log of
+   * hundreds of megabytes is filtered line by line. At most `maxBytes` are read; returns how it ended.
+   */
+  async stream(rel: string, maxBytes: number, onChunk: (chunk: Buffer) => void): Promise<{ ok: true; truncated: boolean } | { ok: false; kind: ReadFailureKind; reason: string }> {
+    const opened = this.open(rel);
+    if (!opened.ok) return opened;
+    const handle = new FileHandleReader(opened.fd);
+    try {
+      let total = 0;
+      for (;;) {
+        const chunk = await handle.read(Math.min(256 * 1024, maxBytes - total));
+        if (chunk === null) return { ok: true, truncated: false };
+        total += chunk.length;
+        onChunk(chunk);
+        if (total >= maxBytes) return { ok: true, truncated: (await handle.read(1)) !== null };
+      }
+    } catch (err) {
+      return { ok: false, ...classify(err) };
+    } finally {
+      handle.close();
+    }
+  }
+
   list(rel: string): ListResult {
     const where = this.resolve(rel);
     if (!where.ok) return where;
     try {
       // `.keep` marks an empty directory in a capture (git and many archivers drop empty ones).
-      return { ok: true, entries: fs.readdirSync(where.real).filter((e) => e !== KEEP_FILE).sort() };
+      const entries = fs.readdirSync(where.real).filter((e) => e !== KEEP_FILE).sort();
+      // The cached path may have been swapped for a link since: check where the listing really came from.
+      if (!this.isSystemRoot && !this.inside(fs.realpathSync.native(where.real))) {
+        this.dirCache.clear();
+        return { ok: false, kind: 'escape', reason: `leads outside the root (${rel}); the tree changed under the reader` };
+      }
+      return { ok: true, entries };
     } catch (err) {
       return { ok: false, ...classify(err) };
     }
@@ -172,7 +255,7 @@ export class RootFiles {
     if (!where.ok) return false;
     try {
       fs.statSync(where.real);
-      return true;
+      return this.isSystemRoot || this.inside(fs.realpathSync.native(where.real));
     } catch {
       return false;
     }

@@ -3,7 +3,7 @@ import type { XenRelease } from './hypervisor-names.js';
 import type { XenPmOptions } from '../xenpm/xen-command-line.js';
 import type { TimeInStateEntry, TransTable } from './parse-sysfs-values.js';
 import type { CommandName, XenToolFields } from './commands.js';
-import type { CommandResult } from './command-result.js';
+import type { CommandFailure, CommandResult } from './command-result.js';
 
 /** A value the host did not give us, and why (`<unknown>`, EAGAIN, permission denied …). */
 export interface Absence {
@@ -146,8 +146,11 @@ export interface AcpiTablesScan {
 }
 
 export interface KernelLogExtract {
+  /** The log was read and may be believed. */
   available: boolean;
   origin: string | null;
+  /** Why not: not captured (unknown) or a real failure (restricted, unreadable, NUL bytes …). */
+  failure: CommandFailure | 'exit-status' | null;
   error: string | null;
   linesSeen: number | null;
   truncated: boolean;

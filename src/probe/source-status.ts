@@ -12,9 +12,9 @@ export interface SourceStatus {
   durationSeconds: number;
 }
 
-/** A command answered usably: it produced output and nothing went wrong (timeout, signal, cap, garbage). */
-function commandOk(c: CommandSummary): boolean {
-  return c.available && c.failure === null;
+/** A command answered usably: it produced output, exited 0, and nothing went wrong (timeout, signal, cap, garbage). */
+export function commandOk(c: CommandSummary): boolean {
+  return c.available && c.failure === null && (c.exitCode ?? 0) === 0;
 }
 
 /** Sources whose read failures are sysfs failures. */
@@ -36,7 +36,7 @@ export function kernelLogStatus(s: Snapshot): SourceStatus {
     source: 'kernel-log',
     ok: k.available,
     detail: k.available ? `${k.origin}: ${k.lines.length} relevant line(s)` : k.error ?? 'not available',
-    durationSeconds: 0,
+    durationSeconds: (s.durationsMs['kernelLog'] ?? 0) / 1000,
   };
 }
 

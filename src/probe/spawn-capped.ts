@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { CommandName } from './commands.js';
 import type { CommandFailure, CommandResult } from './command-result.js';
@@ -21,7 +22,7 @@ export class StreamSink {
   linesSeen = 0;
 
   constructor(
-    private readonly cap: number,
+    readonly cap: number,
     private readonly filter?: (line: string) => boolean,
   ) {}
 
@@ -74,10 +75,35 @@ export class StreamSink {
   }
 }
 
+/** How long the pipes may stay open after the child exited or was killed: longer means a descendant holds them. */
+const PIPE_GRACE_MS = 250;
+
+/** Environment variable that marks every process a run starts, so descendants that escape its process group can be found. */
+const RUN_MARK = 'XEN_PM_EXPORTER_RUN';
+let runCounter = 0;
+
+/** Processes still carrying a run's mark in their environment: descendants that outlived it. */
+function markedProcesses(mark: string): Array<{ pid: number; cmd: string }> {
+  const needle = Buffer.from(`${RUN_MARK}=${mark}\0`);
+  const found: Array<{ pid: number; cmd: string }> = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${name}/environ`).includes(needle)) continue;
+      const cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'latin1').split('\0').filter(Boolean).join(' ').slice(0, 80);
+      found.push({ pid: Number(name), cmd });
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return found;
+}
+
 /**
- * Runs one fixed argv without a shell. The child gets its own process group so that a hung
- * xenpm (or anything it forked) is killed as a whole when the timeout fires; stdout and stderr
- * are kept apart, because xenpm reports failures on stderr while exiting 0.
+ * Runs one fixed argv without a shell. The child gets its own process group so that a hung xenpm (or
+ * anything it forked) is killed as a whole at the deadline; stdout and stderr are kept apart, because xenpm
+ * reports failures on stderr while exiting 0. The deadline is on the result, whatever the pipes do: a
+ * descendant that left the process group and keeps the output open is found, killed and reported.
  */
 export function spawnCapped(name: CommandName, argv: string[], limits: SpawnLimits): Promise<CommandResult> {
   const started = performance.now();
@@ -87,12 +113,16 @@ export function spawnCapped(name: CommandName, argv: string[], limits: SpawnLimi
     const err = new StreamSink(Math.min(limits.maxOutputBytes, 1024 * 1024));
     let timedOut = false;
     let spawnError: { failure: CommandFailure; text: string } | null = null;
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    let leftovers: Array<{ pid: number; cmd: string }> = [];
     let settled = false;
+    let grace: NodeJS.Timeout | null = null;
+    const mark = `${process.pid}.${++runCounter}`;
     const child = spawn(argv[0]!, argv.slice(1), {
       shell: false,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: `${process.env.PATH ?? ''}:${SAFE_PATH}`, LANG: 'C', LC_ALL: 'C' },
+      env: { PATH: `${process.env.PATH ?? ''}:${SAFE_PATH}`, LANG: 'C', LC_ALL: 'C', [RUN_MARK]: mark },
     });
     const killGroup = () => {
       try {
@@ -101,9 +131,26 @@ export function spawnCapped(name: CommandName, argv: string[], limits: SpawnLimi
         /* already gone */
       }
     };
+    /** The pipes did not close in time: descendants still alive are killed and named, and the result is final. */
+    const giveUp = () => {
+      leftovers = markedProcesses(mark);
+      if (!leftovers.length && !timedOut) {
+        // Nobody else holds the pipes: the rest of the output is still on its way (a loaded machine). The
+        // deadline still bounds the wait.
+        grace = setTimeout(giveUp, PIPE_GRACE_MS);
+        return;
+      }
+      for (const h of leftovers) {
+        try { process.kill(h.pid, 'SIGKILL'); } catch { /* gone */ }
+      }
+      child.stdout.destroy();
+      child.stderr.destroy();
+      finish(exited?.code ?? null, exited?.signal ?? (timedOut ? 'SIGKILL' : null));
+    };
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup();
+      grace ??= setTimeout(giveUp, PIPE_GRACE_MS);
     }, limits.timeoutMs);
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
@@ -111,10 +158,14 @@ export function spawnCapped(name: CommandName, argv: string[], limits: SpawnLimi
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      if (grace) clearTimeout(grace);
       const stdout = out.finish();
       const binary = out.binary || err.binary;
       const failure: CommandFailure | null = spawnError ? spawnError.failure
-        : timedOut ? 'timeout' : signal ? 'signal' : binary ? 'binary-output' : out.truncated || err.truncated ? 'truncated' : null;
+        : timedOut ? 'timeout' : signal ? 'signal' : leftovers.length ? 'left-processes' : binary ? 'binary-output' : out.truncated || err.truncated ? 'truncated' : null;
+      const left = leftovers.length ? `left ${leftovers.length} process(es) holding its output open, killed: ${leftovers.map((h) => `${h.pid} (${h.cmd})`).join(', ')}` : null;
+      const why = spawnError?.text
+        ?? (timedOut ? `killed after ${limits.timeoutMs} ms timeout` : signal ? `killed by ${signal}` : binary ? 'printed binary data (NUL bytes): not command output, discarded' : null);
       resolve({
         name,
         origin,
@@ -126,7 +177,7 @@ export function spawnCapped(name: CommandName, argv: string[], limits: SpawnLimi
         timedOut,
         truncated: out.truncated || err.truncated,
         failure,
-        error: spawnError?.text ?? (timedOut ? `killed after ${limits.timeoutMs} ms timeout` : binary ? 'printed binary data (NUL bytes): not command output, discarded' : null),
+        error: [why, left].filter(Boolean).join('; ') || null,
         durationMs: performance.now() - started,
         ...(limits.lineFilter ? { linesSeen: out.linesSeen } : {}),
       });
@@ -137,6 +188,11 @@ export function spawnCapped(name: CommandName, argv: string[], limits: SpawnLimi
         : { failure: 'spawn-failed', text: `${argv[0]}: ${e.code ?? ''} ${e.message}`.trim() };
       finish(null, null);
     });
-    child.on('close', finish);
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      // Normally 'close' follows at once; if it does not, a descendant holds the pipes.
+      grace ??= setTimeout(giveUp, PIPE_GRACE_MS);
+    });
+    child.on('close', (code: number | null, signal: NodeJS.Signals | null) => finish(code, signal));
   });
 }

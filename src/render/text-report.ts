@@ -1,5 +1,6 @@
 import type { CpuRow, Report } from '../diagnosis/report.js';
 import { formatCpuList } from '../util/cpu-list.js';
+import { terminalSafe } from '../util/terminal-safe.js';
 
 const mhz = (hz: number | null) => (hz === null ? '-' : `${Math.round(hz / 1e5) / 10}`);
 
@@ -54,5 +55,6 @@ export function renderText(r: Report): string {
   }
   out.push('Sources:');
   for (const s of r.sources) out.push(`  ${s.ok ? 'ok  ' : 'n/a '} ${s.source}: ${s.detail}`);
-  return out.join('\n') + '\n';
+  // Host text may carry terminal control sequences: every line is made safe to print.
+  return out.map(terminalSafe).join('\n') + '\n';
 }

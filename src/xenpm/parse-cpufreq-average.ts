@@ -1,5 +1,6 @@
 import { splitLabel, toCount, toLines } from './normalize-text.js';
 import { classifyOrKeep, type XenpmMessage, withStderr } from './parse-messages.js';
+import { DropCounter, MAX_CPU_ID } from '../util/bounds.js';
 
 export interface XenCpufreqAverage {
   cpu: number;
@@ -10,6 +11,8 @@ export interface XenCpufreqAverage {
 export interface CpufreqAverageOutput {
   cpus: XenCpufreqAverage[];
   messages: XenpmMessage[];
+  /** Blocks beyond the bounds (util/bounds.ts), dropped. */
+  dropped: number;
 }
 
 /** `xenpm get-cpufreq-average` (4.7+): `cpu id` and `average cpu frequency: %d` per CPU. */
@@ -17,12 +20,13 @@ export function parseCpufreqAverage(stdout: string, stderr = ''): CpufreqAverage
   const cpus: XenCpufreqAverage[] = [];
   const messages: XenpmMessage[] = [];
   let cur: XenCpufreqAverage | null = null;
+  const drops = new DropCounter();
   for (const line of toLines(stdout)) {
     if (!line.trim()) continue;
     const kv = splitLabel(line);
     if (kv?.label === 'cpu id' && toCount(kv.value) !== null) {
       cur = { cpu: toCount(kv.value)!, averageKhz: null };
-      cpus.push(cur);
+      if (drops.cpuOk(cur.cpu) && drops.room(cpus.length, MAX_CPU_ID + 1)) cpus.push(cur);
       continue;
     }
     if (cur && kv?.label === 'average cpu frequency') {
@@ -31,5 +35,5 @@ export function parseCpufreqAverage(stdout: string, stderr = ''): CpufreqAverage
     }
     messages.push(classifyOrKeep(line));
   }
-  return { cpus, messages: withStderr(messages, stderr) };
+  return { cpus, messages: withStderr(messages, stderr), dropped: drops.count };
 }

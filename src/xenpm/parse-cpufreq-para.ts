@@ -1,5 +1,6 @@
 import { bracketPairs, splitLabel, toCount, toKhz, toLines } from './normalize-text.js';
 import { classifyOrKeep, type XenpmMessage, withStderr } from './parse-messages.js';
+import { DropCounter, MAX_CPU_ID, MAX_PSTATES_PER_CPU } from '../util/bounds.js';
 
 export interface XenCppc {
   lowest: number | null;
@@ -47,6 +48,8 @@ export interface XenCpufreqPara {
 export interface CpufreqParaOutput {
   cpus: XenCpufreqPara[];
   messages: XenpmMessage[];
+  /** CPU blocks and table entries beyond the bounds (util/bounds.ts), dropped. */
+  dropped: number;
 }
 
 function emptyBlock(cpu: number): XenCpufreqPara {
@@ -79,9 +82,10 @@ function mergeCppc(c: XenCppc, pairs: Map<string, string>): void {
   }
 }
 
-function parseFreqList(value: string, b: XenCpufreqPara): void {
+function parseFreqList(value: string, b: XenCpufreqPara, drops: DropCounter): void {
   const freqs: number[] = [];
   for (const word of value.split(/\s+/).filter(Boolean)) {
+    if (!drops.room(freqs.length, MAX_PSTATES_PER_CPU)) break;
     const m = /^(\*?)(\d+)$/.exec(word);
     const khz = m ? toKhz(m[2]) : null;
     if (khz === null) continue; // a cut-off last entry is dropped, the rest is kept
@@ -99,6 +103,7 @@ function parseFreqList(value: string, b: XenCpufreqPara): void {
 export function parseCpufreqPara(stdout: string, stderr = ''): CpufreqParaOutput {
   const cpus: XenCpufreqPara[] = [];
   const messages: XenpmMessage[] = [];
+  const drops = new DropCounter();
   // Held in an object because the field handler below assigns it (TS cannot follow closures).
   const at: { block: XenCpufreqPara | null; inCppc: boolean } = { block: null, inCppc: false };
   for (const line of toLines(stdout)) {
@@ -111,14 +116,15 @@ export function parseCpufreqPara(stdout: string, stderr = ''): CpufreqParaOutput
     }
     messages.push(classifyOrKeep(line));
   }
-  return { cpus, messages: withStderr(messages, stderr) };
+  return { cpus, messages: withStderr(messages, stderr), dropped: drops.count };
 
   function handleField(label: string, value: string): boolean {
     if (label === 'cpu id') {
       const id = toCount(value);
       if (id === null) return false;
       at.block = emptyBlock(id);
-      cpus.push(at.block);
+      // A block past the bounds is still parsed (its lines are not garbage) but not kept.
+      if (drops.cpuOk(id) && drops.room(cpus.length, MAX_CPU_ID + 1)) cpus.push(at.block);
       at.inCppc = false;
       return true;
     }
@@ -160,7 +166,7 @@ export function parseCpufreqPara(stdout: string, stderr = ''): CpufreqParaOutput
         b.ondemandUpThreshold = toCount(value);
         return true;
       case 'scaling_avail_freq':
-        parseFreqList(value, b);
+        parseFreqList(value, b, drops);
         return true;
       case 'scaling frequency': {
         const p = bracketPairs(value);

@@ -1,5 +1,6 @@
 import { splitLabel, toCount, toLines } from './normalize-text.js';
 import { classifyOrKeep, type XenpmMessage, withStderr } from './parse-messages.js';
+import { DropCounter, MAX_CPU_ID, MAX_PSTATES_PER_CPU } from '../util/bounds.js';
 
 export interface XenPState {
   index: number;
@@ -22,6 +23,8 @@ export interface XenCpufreqStates {
 export interface CpufreqStatesOutput {
   cpus: XenCpufreqStates[];
   messages: XenpmMessage[];
+  /** CPU blocks and P-states beyond the bounds (util/bounds.ts), dropped. */
+  dropped: number;
 }
 
 const STATE_NEW = /^\s*(\*?)\s*P(\d+)\s*\[\s*(\d+)\s*MHz\s*\]\s*:\s*transition\s*\[\s*(\d+)\s*\]?/i; // 4.2+
@@ -35,17 +38,19 @@ export function parseCpufreqStates(stdout: string, stderr = ''): CpufreqStatesOu
   const messages: XenpmMessage[] = [];
   let cur: XenCpufreqStates | null = null;
   let state: XenPState | null = null;
+  const drops = new DropCounter();
+  const keep = (st: XenPState) => { if (drops.room(cur!.states.length, MAX_PSTATES_PER_CPU)) cur!.states.push(st); };
   for (const line of toLines(stdout)) {
     if (!line.trim()) continue;
     let m: RegExpExecArray | null;
     if ((m = STATE_NEW.exec(line)) && cur) {
       state = { index: Number(m[2]), current: m[1] === '*', freqMhz: toCount(m[3]), transitions: toCount(m[4]), residencyMs: null };
-      cur.states.push(state);
+      keep(state);
       continue;
     }
     if ((m = STATE_OLD.exec(line)) && cur) {
       state = { index: Number(m[2]), current: m[1] === '*', freqMhz: toCount(m[3]), transitions: null, residencyMs: null };
-      cur.states.push(state);
+      keep(state);
       continue;
     }
     if ((m = TRANSITION.exec(line)) && state) {
@@ -59,7 +64,7 @@ export function parseCpufreqStates(stdout: string, stderr = ''): CpufreqStatesOu
     const kv = splitLabel(line);
     if (kv?.label === 'cpu id' && toCount(kv.value) !== null) {
       cur = { cpu: toCount(kv.value)!, totalPStates: null, usablePStates: null, currentMhz: null, states: [] };
-      cpus.push(cur);
+      if (drops.cpuOk(cur.cpu) && drops.room(cpus.length, MAX_CPU_ID + 1)) cpus.push(cur);
       state = null;
       continue;
     }
@@ -71,5 +76,5 @@ export function parseCpufreqStates(stdout: string, stderr = ''): CpufreqStatesOu
     }
     messages.push(classifyOrKeep(line));
   }
-  return { cpus, messages: withStderr(messages, stderr) };
+  return { cpus, messages: withStderr(messages, stderr), dropped: drops.count };
 }

@@ -1,5 +1,6 @@
 import { splitLabel, toCount, toLines } from './normalize-text.js';
 import { classifyOrKeep, type XenpmMessage, withStderr } from './parse-messages.js';
+import { DropCounter, MAX_CPU_ID, MAX_CSTATES_PER_CPU } from '../util/bounds.js';
 
 export interface XenCState {
   index: number;
@@ -30,6 +31,8 @@ export interface CpuidleStatesOutput {
   header: CpuidleHeader;
   cpus: XenCpuidleStates[];
   messages: XenpmMessage[];
+  /** CPU blocks and C-states beyond the bounds (util/bounds.ts), dropped. */
+  dropped: number;
 }
 
 const CSTATE = /^\s*C(\d+)\s*:\s*transition\s*\[\s*(\d+)\s*\]?/i;
@@ -50,6 +53,7 @@ export function parseCpuidleStates(stdout: string, stderr = ''): CpuidleStatesOu
   const messages: XenpmMessage[] = [];
   let cur: XenCpuidleStates | null = null;
   let state: XenCState | null = null;
+  const drops = new DropCounter();
   for (const line of toLines(stdout)) {
     if (!line.trim()) continue;
     let m: RegExpExecArray | null;
@@ -58,7 +62,7 @@ export function parseCpuidleStates(stdout: string, stderr = ''): CpuidleStatesOu
     if (ALL_ALLOWED.test(line)) { header.allAllowed = true; header.line = line.trim(); continue; }
     if ((m = CSTATE.exec(line)) && cur) {
       state = { index: Number(m[1]), transitions: toCount(m[2]), residencyMs: null };
-      cur.states.push(state);
+      if (drops.room(cur.states.length, MAX_CSTATES_PER_CPU)) cur.states.push(state);
       continue;
     }
     if ((m = RESIDENCY.exec(line)) && state) { state.residencyMs = toCount(m[1]); continue; }
@@ -70,7 +74,7 @@ export function parseCpuidleStates(stdout: string, stderr = ''): CpuidleStatesOu
     const kv = splitLabel(line);
     if (kv?.label === 'cpu id' && toCount(kv.value) !== null) {
       cur = { cpu: toCount(kv.value)!, totalCStates: null, idleTimeMs: null, states: [], packageResidencyMs: {}, coreResidencyMs: {} };
-      cpus.push(cur);
+      if (drops.cpuOk(cur.cpu) && drops.room(cpus.length, MAX_CPU_ID + 1)) cpus.push(cur);
       state = null;
       continue;
     }
@@ -78,5 +82,5 @@ export function parseCpuidleStates(stdout: string, stderr = ''): CpuidleStatesOu
     if (cur && kv?.label === 'idle time(ms)') { cur.idleTimeMs = toCount(kv.value); continue; }
     messages.push(classifyOrKeep(line));
   }
-  return { header, cpus, messages: withStderr(messages, stderr) };
+  return { header, cpus, messages: withStderr(messages, stderr), dropped: drops.count };
 }
