@@ -11,7 +11,9 @@ tla=()
 jsonnet_bin="$(command -v jsonnet || true)"
 [ -n "$jsonnet_bin" ] || jsonnet_bin="$(bash "$here/../scripts/ensure-test-tools.sh")/jsonnet"
 mkdir -p "$out/prometheus" "$out/grafana"
-"$jsonnet_bin" -J "$here" -S "${tla[@]}" "$here/rules.jsonnet" >"$out/prometheus/xen-pm.rules.yml.tmp"
+"$jsonnet_bin" -J "$here" "${tla[@]}" "$here/rules.jsonnet" |
+  node "$here/to-yaml.mjs" "Generated from mixin/ by mixin/render.sh (selector: ${2:-job=\"xen-pm\"}). Do not edit: change the mixin and run \`npm run mixin\`." \
+    >"$out/prometheus/xen-pm.rules.yml.tmp"
 "$jsonnet_bin" -J "$here" "${tla[@]}" "$here/dashboard.jsonnet" >"$out/grafana/xen-pm-dashboard.json.tmp"
 mv "$out/prometheus/xen-pm.rules.yml.tmp" "$out/prometheus/xen-pm.rules.yml"
 mv "$out/grafana/xen-pm-dashboard.json.tmp" "$out/grafana/xen-pm-dashboard.json"
