@@ -229,20 +229,18 @@ local g = p.grid;
       annotations: { list: [] },
       templating: {
         list: [
-          { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {}, hide: 0, refresh: 1, regex: '', options: [] },
+          { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', hide: 0, refresh: 1, regex: '', options: [] },
           {
             name: 'instance',
             label: 'Instance',
             type: 'query',
             datasource: p.ds,
             query: { query: 'label_values(xen_pm_platform_info{%s}, instance)' % sel, refId: 'instance' },
-            definition: 'label_values(xen_pm_platform_info{%s}, instance)' % sel,
             multi: true,
             includeAll: true,
             allValue: '.*',
             refresh: 2,
             sort: 1,
-            current: {},
             hide: 0,
             regex: '',
             options: [],

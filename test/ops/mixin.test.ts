@@ -39,12 +39,12 @@ describe('the monitoring mixin', () => {
     const parsed = YAML.parse(rules) as { groups: Array<{ rules: Array<{ expr: string }> }> };
     for (const r of parsed.groups.flatMap((g) => g.rules)) expect(r.expr).toContain(sel);
     // Dashboard queries on raw series carry the selector; the fleet recording rules already did.
-    const d = JSON.parse(dash) as { panels: Array<{ targets?: Array<{ expr: string }> }>; templating: { list: Array<{ definition?: string }> } };
+    const d = JSON.parse(dash) as { panels: Array<{ targets?: Array<{ expr: string }> }>; templating: { list: Array<{ query?: { query: string } }> } };
     for (const t of d.panels.flatMap((p) => p.targets ?? [])) {
       if (/^(xen_pm:|instance:xen_pm_)/.test(t.expr)) continue;
       expect(t.expr).toContain(sel);
     }
-    expect(d.templating.list[1]!.definition).toBe(`label_values(xen_pm_platform_info{${sel}}, instance)`);
+    expect(d.templating.list[1]!.query!.query).toBe(`label_values(xen_pm_platform_info{${sel}}, instance)`);
     const check = spawnSync(tool('promtool'), ['check', 'rules', path.join(out, 'prometheus/xen-pm.rules.yml')], { encoding: 'utf8' });
     expect(check.status, check.stdout + check.stderr).toBe(0);
   });
