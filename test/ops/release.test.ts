@@ -13,8 +13,12 @@ describe('release artefacts', () => {
     expect(files).toEqual(expect.arrayContaining(['dist/src/cli/main.js', 'systemd/xen-pm-exporter.service', 'prometheus/xen-pm.rules.yml', 'grafana/xen-pm-dashboard.json', 'README.md', 'LICENSE', 'npm-shrinkwrap.json', 'mixin/mixin.libsonnet']));
     expect(files.some((f) => f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
     const prefix = path.join(out, 'prefix');
-    execFileSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', path.join(out, packed[0]!.filename)], { stdio: 'ignore', timeout: 180_000 });
-    // The shrinkwrap inside the package pins what a global install brings: the tested tree.
+    // --offline with an empty cache: the tarball carries its dependencies (bundleDependencies), so a
+    // dom0 without network installs it, and npm cannot swap in other versions.
+    execFileSync('npm', ['install', '-g', '--offline', '--cache', path.join(out, 'empty-cache'), '--prefix', prefix, '--no-audit', '--no-fund', path.join(out, packed[0]!.filename)], { stdio: 'ignore', timeout: 180_000 });
+    // What a global install brings is the tested tree: every version the shrinkwrap pins. (npm ignores
+    // a shrinkwrap when installing a local tarball globally, npm/cli#5325 and #5349; the bundled
+    // dependencies are what make this hold.)
     const wrap = JSON.parse(fs.readFileSync(path.join(REPO, 'npm-shrinkwrap.json'), 'utf8')) as { packages: Record<string, { version: string; dev?: boolean }> };
     const installed = path.join(prefix, 'lib/node_modules/xen-pm-exporter/node_modules');
     const pinned = Object.entries(wrap.packages).filter(([k, v]) => k.startsWith('node_modules/') && !v.dev && !k.slice(13).includes('node_modules/'));
