@@ -1,18 +1,116 @@
 #!/usr/bin/env bash
-# The test suite starts real tools: promtool and prometheus (Debian package `prometheus`),
-# openssl (certificates for the TLS tests) and systemd-analyze (the unit checks). Install what
-# is missing rather than skipping tests without it.
+# Puts the real tools the test suite runs into a private directory, never into the system:
+#   prometheus, promtool (Debian package prometheus), systemd-analyze (systemd + libsystemd-shared),
+#   jsonnet, openssl.
+# Each Debian package is fetched with `apt-get download` and unpacked with `dpkg-deb -x` into
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/xen-pm-exporter/tools/root
+# with small wrappers in tools/bin that the tests put first on PATH. Nothing is installed, so no
+# maintainer script runs and no service is enabled or started (Debian's prometheus package would
+# enable and start prometheus.service). Shared libraries a package needs and the machine lacks are
+# unpacked beside it and found through LD_LIBRARY_PATH.
+# Prints the bin directory on stdout; everything else goes to stderr.
 set -euo pipefail
-need=()
-command -v promtool >/dev/null && command -v prometheus >/dev/null || need+=(prometheus)
-command -v openssl >/dev/null || need+=(openssl)
-command -v systemd-analyze >/dev/null || need+=(systemd)
-[ ${#need[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-  echo "ensure-test-tools: missing ${need[*]}; install them (Debian: apt-get install ${need[*]}) and re-run" >&2
-  exit 1
+
+TOOLS="${XEN_PM_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-pm-exporter/tools}"
+BIN="$TOOLS/bin"
+ROOT="$TOOLS/root"
+# Bump when the layout or the package list changes: a cache built by an older script is rebuilt.
+LAYOUT=3
+
+ready() {
+  [ "$(cat "$TOOLS/.layout" 2>/dev/null)" = "$LAYOUT" ] || return 1
+  "$BIN/promtool" --version >/dev/null 2>&1 &&
+    "$BIN/prometheus" --version >/dev/null 2>&1 &&
+    "$BIN/systemd-analyze" --version >/dev/null 2>&1 &&
+    "$BIN/jsonnet" --version >/dev/null 2>&1 &&
+    "$BIN/openssl" version >/dev/null 2>&1
+}
+
+if ready; then
+  echo "$BIN"
+  exit 0
 fi
-echo "ensure-test-tools: installing ${need[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+
+# Two test runs (two checkouts) may start at once: one builds, the other waits and reuses its work.
+mkdir -p "$(dirname "$TOOLS")"
+exec 9>"$(dirname "$TOOLS")/.tools.lock"
+flock -w 600 9 || { echo "ensure-test-tools: another run holds $(dirname "$TOOLS")/.tools.lock" >&2; exit 1; }
+if ready; then
+  echo "$BIN"
+  exit 0
+fi
+
+command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || {
+  echo "ensure-test-tools: needs apt-get and dpkg-deb (Debian/Ubuntu) to fetch the test tools" >&2
+  exit 1
+}
+
+echo "ensure-test-tools: unpacking test tools into $TOOLS" >&2
+# Build into a fresh directory and swap it in at the end: an interrupted run leaves no half cache.
+STAGE="$(mktemp -d "$(dirname "$TOOLS")/.tools-stage.XXXXXX")"
+trap 'rm -rf "$STAGE"' EXIT
+mkdir -p "$STAGE/debs" "$STAGE/root" "$STAGE/bin"
+
+installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
+
+# apt-get download needs package lists; fetch them once if this machine has none yet.
+download() {
+  (cd "$STAGE/debs" && apt-get download -q -o APT::Sandbox::User=root "$@" >/dev/null 2>&1) && return 0
+  echo "ensure-test-tools: apt-get download $* failed; refreshing package lists (apt-get update)" >&2
+  apt-get update -qq >&2
+  (cd "$STAGE/debs" && apt-get download -q -o APT::Sandbox::User=root "$@" >/dev/null)
+}
+
+declare -A seen=()
+# Fetch a package and, recursively, the shared-library packages it depends on that this machine lacks.
+# `force` fetches it even when installed.
+fetch() {
+  local pkg="$1" force="${2:-}"
+  [ -n "${seen[$pkg]:-}" ] && return 0
+  if [ -z "$force" ] && installed "$pkg"; then return 0; fi
+  seen[$pkg]=1
+  download "$pkg"
+  local dep
+  # First alternative of each (Pre)Depends; virtual packages (<name>) are skipped.
+  for dep in $(apt-cache depends --important "$pkg" | awk '/^ *(Pre)?Depends: [^<]/ {print $2}'); do
+    case "$dep" in
+      lib*-dev | libjs-* | libc6 | libgcc-s1 | libstdc++6) ;; # build or browser files; the C/C++ runtimes every Debian has
+      lib*) fetch "$dep" ;;
+    esac
+  done
+}
+
+# Always fetched, installed or not: the tests must not depend on what the machine happens to have.
+# libsystemd-shared carries the libraries systemd-analyze loads and must match systemd's version.
+for p in libsystemd-shared systemd prometheus jsonnet openssl; do fetch "$p" force; done
+for deb in "$STAGE"/debs/*.deb; do dpkg-deb -x "$deb" "$STAGE/root"; done
+(cd "$STAGE/debs" && ls) >"$STAGE/packages.txt"
+
+LIBS='$T/root/usr/lib/x86_64-linux-gnu/systemd:$T/root/usr/lib/x86_64-linux-gnu:$T/root/lib/x86_64-linux-gnu'
+# The multiarch triplet of this machine, as the unpacked systemd package spells its library directory.
+MA="$(basename "$(dirname "$(dirname "$(ls "$STAGE"/root/usr/lib/*/systemd/libsystemd-shared-*.so | head -1)")")")"
+LIBS="${LIBS//x86_64-linux-gnu/$MA}"
+wrapper() { # name, path inside root
+  cat >"$STAGE/bin/$1" <<EOF
+#!/bin/sh
+# Runs $2 unpacked from Debian's package (scripts/ensure-test-tools.sh); never the system's copy.
+T="\$(cd "\$(dirname "\$0")/.." && pwd)"
+LD_LIBRARY_PATH="$LIBS\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" exec "\$T/root$2" "\$@"
+EOF
+  chmod 0755 "$STAGE/bin/$1"
+}
+wrapper prometheus /usr/bin/prometheus
+wrapper promtool /usr/bin/promtool
+wrapper systemd-analyze /usr/bin/systemd-analyze
+wrapper jsonnet /usr/bin/jsonnet
+wrapper openssl /usr/bin/openssl
+echo "$LAYOUT" >"$STAGE/.layout"
+
+rm -rf "$TOOLS.old"
+[ -e "$TOOLS" ] && mv "$TOOLS" "$TOOLS.old"
+mv "$STAGE" "$TOOLS"
+rm -rf "$TOOLS.old"
+trap - EXIT
+ready || { echo "ensure-test-tools: the unpacked tools do not run; see $TOOLS" >&2; exit 1; }
+echo "ensure-test-tools: ready: $(tr '\n' ' ' <"$TOOLS/packages.txt")" >&2
+echo "$BIN"

@@ -1,13 +1,12 @@
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers.js';
 import { waitFor } from '../net.js';
 import { startDaemon, waitHealthy, type Daemon } from '../daemon.js';
-import { query, startPrometheus } from '../prometheus.js';
+import { query, startPrometheus, type PrometheusServer } from '../ops/prometheus-server.js';
 
 /** A real Prometheus (Debian package `prometheus`) on loopback scrapes the real daemon. */
-let prom: ChildProcess | null = null;
+let prom: PrometheusServer | null = null;
 let promUrl = '';
 let promLogs: string[] = [];
 let daemon: Daemon;
@@ -16,13 +15,13 @@ beforeAll(async () => {
   daemon = await startDaemon(['--root', path.join(FIXTURES, 'xen-dom0-no-xen-acpi-processor'), '--probe.interval', '1s']);
   await waitHealthy(daemon);
   const p = await startPrometheus([`127.0.0.1:${daemon.port}`]);
-  prom = p.proc;
+  prom = p;
   promUrl = p.url;
   promLogs = p.logs;
 }, 60_000);
 
 afterAll(async () => {
-  prom?.kill('SIGTERM');
+  await prom?.stop();
   await daemon?.stop();
 });
 
