@@ -36,7 +36,6 @@ export async function startDaemonWith(entry: string[], args: string[], scheme = 
     proc.stderr!.on('data', (c: Buffer) => logs.push(c.toString()));
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`daemon exited ${code}:\n${logs.join('\n')}`)); });
   });
-  proc.stdout!.on('data', (c: Buffer) => logs.push(...c.toString().split('\n').filter(Boolean)));
   const url = `${scheme}://127.0.0.1:${port}`;
   const d: Daemon = {
     port, url, logs, proc,
@@ -50,14 +49,28 @@ export async function startDaemonWith(entry: string[], args: string[], scheme = 
   return d;
 }
 
-/** Waits until the daemon has a probe (its /healthz says ok). */
+/**
+ * GET with one retry when the pooled keep-alive connection was closed by the server just as it was reused
+ * (what Go's client does for idempotent requests too).
+ */
+export async function get(url: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if ((err as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw err;
+    return fetch(url, init);
+  }
+}
+
+/** Waits until the daemon has a probe (its /healthz says ok); a loaded machine may take a while, so up to 90 s. */
 export async function waitHealthy(d: Daemon, init: RequestInit = {}): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 900; i++) {
+    if (d.proc.exitCode !== null) break;
     try {
       const r = await fetch(`${d.url}/healthz`, init);
       if (r.status === 200) return;
     } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`daemon never became healthy:\n${d.logs.join('\n')}`);
 }

@@ -1,5 +1,6 @@
 import type { HostOptions } from '../probe/open-host.js';
 import { openHost } from '../probe/open-host.js';
+import { killRunningCommands } from '../probe/spawn-capped.js';
 import type { Report } from '../diagnosis/report.js';
 import { ProbeCycle, type CycleOptions, type CycleResult } from './probe-cycle.js';
 
@@ -39,5 +40,7 @@ export class InProcessRunner implements CycleRunner {
   async run(meta: { probesSkipped?: number } = {}): Promise<CycleOutcome> {
     return outcomeOf(await this.cycle.run(meta), this.cycle.runs);
   }
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    killRunningCommands();
+  }
 }

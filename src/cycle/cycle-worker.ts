@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { openHost } from '../probe/open-host.js';
+import { killRunningCommands } from '../probe/spawn-capped.js';
 import { ProbeCycle } from './probe-cycle.js';
 import { outcomeOf } from './cycle-runner.js';
 import type { ToWorker, FromWorker } from './worker-protocol.js';
@@ -31,6 +32,10 @@ export function serveCycles(port: MessagePort): void {
       }
       case 'close':
         cycles.delete(msg.cycle);
+        break;
+      case 'shutdown':
+        killRunningCommands();
+        port.postMessage({ type: 'shut-down' } satisfies FromWorker);
         break;
     }
   });

@@ -57,6 +57,11 @@ export class ProbeCycle {
   private staticFor: string | null = null;
   private running: Promise<CycleResult> | null = null;
 
+  /** Counter samples held for the stuck judgement (bounded: see remember()). */
+  get historySize(): number {
+    return this.history.length;
+  }
+
   constructor(readonly host: HostRoot, private readonly o: CycleOptions = {}) {
     this.stuckOptions = { ...DEFAULT_STUCK, ...o.stuck };
   }

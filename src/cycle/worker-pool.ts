@@ -47,6 +47,7 @@ export class CycleWorkerPool {
     const worker = new Worker(this.o.entry, { workerData: WORKER_ROLE });
     const slot: Slot = { worker, pending: new Map(), cycles: new Map() };
     worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'shut-down') return;
       const p = slot.pending.get(msg.id);
       if (!p) return;
       slot.pending.delete(msg.id);
@@ -103,15 +104,19 @@ export class CycleWorkerPool {
     };
   }
 
-  /** Stops every worker; bounded, whatever they are doing. */
+  /** Stops every worker after it killed the commands it runs; bounded, whatever they are doing. */
   async close(): Promise<void> {
     this.closed = true;
+    const bounded = (p: Promise<unknown>, ms: number) => Promise.race([p, new Promise((r) => setTimeout(r, ms).unref())]);
     await Promise.all(this.slots.map(async (s) => {
       for (const p of s.pending.values()) {
         clearTimeout(p.timer);
         p.reject(new Error('shutting down'));
       }
-      await Promise.race([s.worker.terminate(), new Promise((r) => setTimeout(r, 1000).unref())]);
+      const acked = new Promise<void>((resolve) => s.worker.on('message', (m: FromWorker) => { if (m.type === 'shut-down') resolve(); }));
+      s.worker.postMessage({ type: 'shutdown' } satisfies ToWorker);
+      await bounded(acked, 500);
+      await bounded(s.worker.terminate(), 1000);
     }));
   }
 }

@@ -96,8 +96,8 @@ export class WebConfigSource {
   private loggedKey: string | null = null;
   private readonly authCache = new Map<string, number>();
   private readonly dummies = new Map<number, Promise<string>>();
-  /** Set by the server: whether it was started with TLS (turning TLS on needs a restart). */
-  servingTls = false;
+  /** Set by the server once it listens: whether it serves TLS (turning TLS on needs a restart). */
+  servingTls: boolean | null = null;
 
   constructor(readonly file: string | null, private readonly log: Log | null = null, private readonly hasher: PasswordHasher = new InlineHasher()) {}
 
@@ -122,7 +122,7 @@ export class WebConfigSource {
     }
     const c = this.cached!;
     if ('error' in c) return { error: c.error };
-    if (c.cfg.tls && !this.servingTls) {
+    if (c.cfg.tls && this.servingTls === false) {
       // Serving plain HTTP while the config asks for TLS would be a silent downgrade: refuse until restarted.
       return this.refuse(c.key, 'tls_server_config appeared while the exporter serves plain HTTP: restart it to serve HTTPS');
     }
@@ -136,8 +136,10 @@ export class WebConfigSource {
       this.cached = { key: fullKey, cfg };
       this.authCache.clear();
     } catch (err) {
-      this.cached = { key, error: (err as Error).message };
-      this.refuse(key, (err as Error).message);
+      // Keyed on the file alone, as the next check will be while no good config is known.
+      const fileKey = this.fingerprint([this.file!]);
+      this.cached = { key: fileKey, error: (err as Error).message };
+      this.refuse(fileKey, (err as Error).message);
     }
   }
 

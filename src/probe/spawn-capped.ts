@@ -78,6 +78,17 @@ export class StreamSink {
 /** How long the pipes may stay open after the child exited or was killed: longer means a descendant holds them. */
 const PIPE_GRACE_MS = 250;
 
+/** Process groups of the commands under way in this thread, so shutting down leaves none behind. */
+const running = new Set<number>();
+
+/** Kills every command still running (and its process group): the daemon is shutting down. */
+export function killRunningCommands(): void {
+  for (const pid of running) {
+    try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+  running.clear();
+}
+
 /** Environment variable that marks every process a run starts, so descendants that escape its process group can be found. */
 const RUN_MARK = 'XEN_PM_EXPORTER_RUN';
 let runCounter = 0;
@@ -124,6 +135,7 @@ export function spawnCapped(name: CommandName, argv: string[], limits: SpawnLimi
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: `${process.env.PATH ?? ''}:${SAFE_PATH}`, LANG: 'C', LC_ALL: 'C', [RUN_MARK]: mark },
     });
+    if (child.pid) running.add(child.pid);
     const killGroup = () => {
       try {
         if (child.pid) process.kill(-child.pid, 'SIGKILL');
@@ -157,6 +169,7 @@ export function spawnCapped(name: CommandName, argv: string[], limits: SpawnLimi
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
       settled = true;
+      if (child.pid) running.delete(child.pid);
       clearTimeout(timer);
       if (grace) clearTimeout(grace);
       const stdout = out.finish();

@@ -68,11 +68,27 @@ describe('TLS and basic auth (exporter-toolkit web config)', () => {
     expect(after.cert).toBe('second');
   });
 
-  it('a broken web config answers 500 until it is fixed', async () => {
+  it('wrong credentials from many clients at once: hashing is queued and bounded (429 past it), the authorised scrape still answers', async () => {
+    const answers = await Promise.all(Array.from({ length: 80 }, (_, i) => get('/metrics', `mallory${i}:guess`)));
+    const codes = answers.map((a) => a.status);
+    expect(codes.every((c) => c === 401 || c === 429)).toBe(true);
+    expect(codes.filter((c) => c === 429).length, 'the queue is bounded').toBeGreaterThan(0);
+    expect(answers.find((a) => a.status === 429)!.headers['retry-after']).toBe('1');
+    // Remembered credentials need no hashing: the authorised scrape is not stuck behind the attackers.
+    expect((await get('/metrics', 'prometheus:s3cret')).status).toBe(200);
+  });
+
+  it('a broken web config answers a generic 500 (no user names or hashes), logged once, until it is fixed', async () => {
     const good = fs.readFileSync(path.join(dir, 'web.yml'), 'utf8');
-    fs.writeFileSync(path.join(dir, 'web.yml'), 'tls_server_config: [not, a, mapping\n');
+    fs.writeFileSync(path.join(dir, 'web.yml'), `${good}\nbogus: [not, a, mapping\n`);
     await new Promise((r) => setTimeout(r, 1100));
-    expect((await get('/metrics', 'prometheus:s3cret')).status).toBe(500);
+    const logsBefore = daemon.logs.length;
+    for (let i = 0; i < 50; i++) {
+      const r = await get('/metrics', 'prometheus:s3cret');
+      expect(r.status).toBe(500);
+      expect(r.body).toBe('Internal Server Error\n');
+    }
+    expect(daemon.logs.slice(logsBefore).filter((l) => /web config unusable/.test(l))).toHaveLength(1);
     fs.writeFileSync(path.join(dir, 'web.yml'), good);
     await new Promise((r) => setTimeout(r, 1100));
     expect((await get('/metrics', 'prometheus:s3cret')).status).toBe(200);

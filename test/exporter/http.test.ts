@@ -4,13 +4,12 @@ import { pino } from 'pino';
 import { buildApp } from '../../src/exporter/app.js';
 import { ProbeLoop } from '../../src/exporter/probe-loop.js';
 import { WebConfigSource } from '../../src/exporter/web-config.js';
-import { openHost } from '../../src/probe/open-host.js';
-import { ProbeCycle } from '../../src/cycle/probe-cycle.js';
+import { InProcessRunner } from '../../src/cycle/cycle-runner.js';
 import { FIXTURES } from '../helpers.js';
 import { parseListenAddress } from '../../src/exporter/listen-address.js';
 
 async function appFor(fixture: string, probe = true) {
-  const loop = new ProbeLoop({ cycle: new ProbeCycle(openHost(path.join(FIXTURES, fixture))), intervalMs: 15_000, logger: pino({ level: 'silent' }) });
+  const loop = new ProbeLoop({ runner: new InProcessRunner({ root: path.join(FIXTURES, fixture), settings: {}, commands: 'auto' }), intervalMs: 15_000, logger: pino({ level: 'silent' }) });
   if (probe) await loop.probeOnce();
   return { loop, app: buildApp({ loop, webConfig: new WebConfigSource(null), telemetryPath: '/metrics', logger: pino({ level: 'silent' }) }) };
 }
