@@ -57,7 +57,7 @@ export async function get(url: string, init: RequestInit = {}): Promise<Response
   try {
     return await fetch(url, init);
   } catch (err) {
-    if ((err as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw err;
+    if (!['UND_ERR_SOCKET', 'EPIPE', 'ECONNRESET'].includes((err as { cause?: { code?: string } }).cause?.code ?? '')) throw err;
     return fetch(url, init);
   }
 }

@@ -9,26 +9,36 @@ import { MAX_CPU_ID } from '../util/bounds.js';
 const SRC = 'cpufreq';
 const CPUFREQ = `${CPU_DIR}/cpufreq`;
 
-function readPolicy(rec: Recorder, dir: string, name: string): CpufreqPolicy {
+/**
+ * One policy. What a probe reads every time is kept to what changes: `cpuinfo_cur_freq` asks the hardware
+ * (an IPI per CPU, ~20 ms each on some machines: node_exporter#1086) and is read only where
+ * `scaling_cur_freq` is missing; `scaling_setspeed` means something only under the userspace governor.
+ */
+function readPolicy(rec: Recorder, dir: string, name: string, affectedText: string | null): CpufreqPolicy {
   const khz = (f: string) => rec.value(`${dir}/${f}`, SRC, parseKhz);
   const fixedKhz = (f: string) => rec.staticValue(`${dir}/${f}`, SRC, parseKhz);
   const word = (f: string) => rec.value(`${dir}/${f}`, SRC, parseWord);
   const epp = word('energy_performance_preference');
+  const governor = word('scaling_governor');
+  const scalingCurKhz = khz('scaling_cur_freq');
+  // The caller may have read affected_cpus already (to skip inactive policies): not read twice.
+  const cpuList = (t: string) => parseCpuList(t);
+  const affected = affectedText === null ? rec.value(`${dir}/affected_cpus`, SRC, cpuList) : rec.interpret(`${dir}/affected_cpus`, SRC, affectedText, cpuList);
   return {
     name,
     relatedCpus: rec.staticValue(`${dir}/related_cpus`, SRC, (t) => parseCpuList(t)),
-    affectedCpus: rec.value(`${dir}/affected_cpus`, SRC, (t) => parseCpuList(t)),
+    affectedCpus: affected,
     driver: rec.staticValue(`${dir}/scaling_driver`, SRC, parseWord),
-    governor: word('scaling_governor'),
+    governor,
     availableGovernors: rec.staticValue(`${dir}/scaling_available_governors`, SRC, parseWords),
     cpuinfoMinKhz: fixedKhz('cpuinfo_min_freq'),
     cpuinfoMaxKhz: fixedKhz('cpuinfo_max_freq'),
-    cpuinfoCurKhz: khz('cpuinfo_cur_freq'),
+    cpuinfoCurKhz: scalingCurKhz === null ? khz('cpuinfo_cur_freq') : null,
     cpuinfoAvgKhz: khz('cpuinfo_avg_freq'),
     scalingMinKhz: khz('scaling_min_freq'),
     scalingMaxKhz: khz('scaling_max_freq'),
-    scalingCurKhz: khz('scaling_cur_freq'),
-    setspeedKhz: khz('scaling_setspeed'),
+    scalingCurKhz,
+    setspeedKhz: governor === 'userspace' ? khz('scaling_setspeed') : null,
     biosLimitKhz: khz('bios_limit'),
     baseFrequencyKhz: fixedKhz('base_frequency'),
     availableFrequenciesKhz: rec.staticValue(`${dir}/scaling_available_frequencies`, SRC, parseKhzList),
@@ -38,7 +48,6 @@ function readPolicy(rec: Recorder, dir: string, name: string): CpufreqPolicy {
     amdPstateMaxFreqKhz: fixedKhz('amd_pstate_max_freq'),
     transitionLatencyNs: rec.staticValue(`${dir}/cpuinfo_transition_latency`, SRC, parseUnsigned),
     timeInState: rec.value(`${dir}/stats/time_in_state`, SRC, parseTimeInState),
-    totalTransitions: rec.value(`${dir}/stats/total_trans`, SRC, parseUnsigned),
     transTable: rec.value(`${dir}/stats/trans_table`, SRC, parseTransTable),
   };
 }
@@ -65,9 +74,11 @@ export function readCpufreq(rec: Recorder, cpus: CpuEntry[]): { globals: Cpufreq
       rec.problems.push({ source: SRC, path: `${CPUFREQ}/${e}`, reason: probe.reason });
       continue;
     }
-    const hasDriver = rec.host.readText(`${CPUFREQ}/${e}/scaling_driver`).ok;
-    if (!hasDriver && (!probe.ok || probe.text.trim() === '')) continue;
-    policies.push(readPolicy(rec, `${CPUFREQ}/${e}`, e));
+    if (!probe.ok || probe.text.trim() === '') {
+      // An empty policy (no CPUs) is only kept when a driver is bound to it.
+      if (rec.staticValue(`${CPUFREQ}/${e}/scaling_driver`, SRC, parseWord) === null) continue;
+    }
+    policies.push(readPolicy(rec, `${CPUFREQ}/${e}`, e, probe.ok ? probe.text : null));
   }
   // Old kernels: no policyN directories; use cpuN/cpufreq for CPUs not already covered.
   const covered = new Set(policies.flatMap((p) => p.relatedCpus ?? p.affectedCpus ?? []));
@@ -79,8 +90,8 @@ export function readCpufreq(rec: Recorder, cpus: CpuEntry[]): { globals: Cpufreq
       if (listed.kind !== 'missing') rec.problems.push({ source: SRC, path: dir, reason: listed.reason });
       continue;
     }
-    if (!listed.entries.includes('scaling_driver') && !listed.entries.includes('cpuinfo_max_freq')) continue;
-    const p = readPolicy(rec, dir, `cpu${c.cpu}`);
+    if (!rec.host.exists(`${dir}/scaling_driver`) && !rec.host.exists(`${dir}/cpuinfo_max_freq`)) continue;
+    const p = readPolicy(rec, dir, `cpu${c.cpu}`, null);
     p.relatedCpus ??= [c.cpu];
     policies.push(p);
     for (const id of p.relatedCpus) covered.add(id);

@@ -16,10 +16,12 @@ export function readCpuidle(rec: Recorder, cpus: CpuEntry[]): CpuidleInfo {
   };
   for (const c of cpus) {
     const dir = `${CPU_DIR}/cpu${c.cpu}/cpuidle`;
-    const entries = rec.host.list(dir);
-    if (!entries.ok) continue;
+    // Which idle states a CPU has is fixed while it runs; whether one is disabled is an administrator's
+    // switch, read with the slow-changing values (cached, re-read every few dozen probes).
+    const entries = rec.staticList(dir, SRC);
+    if (!entries) continue;
     const states: CpuidleState[] = [];
-    for (const e of entries.entries) {
+    for (const e of entries) {
       const m = /^state(\d+)$/.exec(e);
       if (!m) continue;
       if (states.length >= MAX_CSTATES_PER_CPU) {
@@ -36,7 +38,7 @@ export function readCpuidle(rec: Recorder, cpus: CpuEntry[]): CpuidleInfo {
         residencyUs: rec.staticValue(`${s}/residency`, SRC, parseUnsigned),
         usage: num('usage'),
         timeUs: num('time'),
-        disabled: rec.value(`${s}/disable`, SRC, parseFlag),
+        disabled: rec.staticValue(`${s}/disable`, SRC, parseFlag),
       });
     }
     states.sort((a, b) => a.index - b.index);

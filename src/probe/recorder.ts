@@ -62,12 +62,35 @@ export class Recorder {
 
   value<T>(rel: string, source: string, parse: (text: string) => Parsed<T>): T | null {
     const t = this.text(rel, source);
-    if (t === null) return null;
+    return t === null ? null : this.interpret(rel, source, t, parse);
+  }
+
+  /** Parses text already read from `rel`, with value()'s bookkeeping of malformed values. */
+  interpret<T>(rel: string, source: string, t: string, parse: (text: string) => Parsed<T>): T | null {
     const p = parse(t);
     if (p.ok) return p.value;
     this.absent.push({ path: rel, reason: p.reason });
     // `<unknown>`/`<unsupported>` are the kernel's own way to say "no value": not a failure.
     if (!p.reason.startsWith('kernel reports')) this.problems.push({ source, path: rel, reason: `malformed value: ${p.reason}` });
+    return null;
+  }
+
+  /** Like list(), for a directory whose entries are fixed while the host runs (cached like staticValue). */
+  staticList(rel: string, source: string): string[] | null {
+    const key = `list:${rel}`;
+    const hit = this.staticCache?.get(key);
+    if (hit !== undefined) return hit === MISSING ? null : (hit as string[]);
+    const r = this.host.list(rel);
+    if (r.ok) {
+      this.staticCache?.set(key, r.entries);
+      return r.entries;
+    }
+    if (r.kind === 'missing') {
+      this.staticCache?.set(key, MISSING);
+      return null;
+    }
+    this.absent.push({ path: rel, reason: r.reason });
+    this.problems.push({ source, path: rel, reason: r.reason });
     return null;
   }
 

@@ -10,6 +10,16 @@ export const KEEP_FILE = '.keep';
 
 type OpenResult = { ok: true; fd: number } | { ok: false; kind: ReadFailureKind; reason: string };
 
+/** A root-relative path with nothing to normalise (no `.`/`..` segments, no doubled or edge slashes). */
+const CLEAN = /^(?!\/)(?!.*\/\/)(?!.*(?:^|\/)\.\.?(?:\/|$))(?!.*\/$).+$/;
+const EMPTY = Buffer.alloc(0);
+
+/** A reason when the descriptor is not a regular file (a FIFO, a socket, a device, a directory). */
+function notRegular(fd: number): { kind: ReadFailureKind; reason: string } | null {
+  const st = fs.fstatSync(fd);
+  return st.isFile() ? null : { kind: 'not-a-file', reason: `not a regular file (${describeType(st)})` };
+}
+
 function describeType(st: fs.Stats): string {
   return st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isDirectory() ? 'a directory' : 'a special file';
 }
@@ -110,13 +120,13 @@ export class RootFiles {
   }
 
   readText(rel: string): ReadResult {
-    const res = this.readRaw(rel, MAX_TEXT_BYTES);
+    const res = this.readRaw(rel, MAX_TEXT_BYTES, true);
     if (!res.ok) return res;
-    return { ok: true, text: res.bytes.toString('utf8') };
+    return { ok: true, text: res.text ?? res.bytes.toString('utf8') };
   }
 
   readBytes(rel: string, maxBytes: number): BytesResult {
-    return this.readRaw(rel, maxBytes);
+    return this.readRaw(rel, maxBytes, false);
   }
 
   /**
@@ -127,9 +137,9 @@ export class RootFiles {
    * directory swapped for a symlink after the cache was filled cannot lead the read outside. On the live
    * root, sysfs and procfs are the kernel's own files and only an empty read pays for fstat.
    */
-  private open(rel: string): OpenResult {
+  private open(rel: string, checkType: boolean): OpenResult {
     const flags = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
-    const clean = path.posix.normalize('/' + rel).slice(1);
+    const clean = CLEAN.test(rel) ? rel : path.posix.normalize('/' + rel).slice(1);
     let fd: number | null = null;
     try {
       if (!this.isSystemRoot) {
@@ -148,7 +158,7 @@ export class RootFiles {
         fd = fs.openSync(where.real, flags);
       }
       if (!this.isSystemRoot) {
-        const problem = this.checkDescriptor(fd, clean);
+        const problem = this.checkDescriptor(fd, clean, checkType);
         if (problem) {
           fs.closeSync(fd);
           return { ok: false, ...problem };
@@ -161,10 +171,16 @@ export class RootFiles {
     }
   }
 
-  /** The open descriptor is a regular file whose real location (per the kernel) lies inside the root. */
-  private checkDescriptor(fd: number, clean: string): { kind: ReadFailureKind; reason: string } | null {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) return { kind: 'not-a-file', reason: `not a regular file (${describeType(st)})` };
+  /**
+   * The open descriptor's real location (per the kernel) lies inside the root, and — when asked, or when
+   * what was read looks wrong (empty, NUL bytes) — it is a regular file. Small values skip that fstat:
+   * a FIFO reads empty and a device reads garbage, and both then pay for the check.
+   */
+  private checkDescriptor(fd: number, clean: string, checkType: boolean): { kind: ReadFailureKind; reason: string } | null {
+    if (checkType) {
+      const problem = notRegular(fd);
+      if (problem) return problem;
+    }
     let real: string;
     try {
       real = fs.readlinkSync(`/proc/self/fd/${fd}`);
@@ -178,30 +194,37 @@ export class RootFiles {
     return null;
   }
 
-  private readRaw(rel: string, maxBytes: number): BytesResult {
-    const opened = this.open(rel);
+  /**
+   * Reads up to `maxBytes`: procfs reports size 0 and some sysfs files never end, so reads go in chunks up
+   * to the cap, and a short read is the end (sysfs hands over a whole attribute at once, seq_file and
+   * regular files fill the buffer until their end). The common case, one small attribute in one read, is
+   * decoded straight from the scratch buffer without copying. An empty read or NUL bytes pay for the
+   * regular-file check: that is what a FIFO or a device looks like.
+   */
+  private readRaw(rel: string, maxBytes: number, asText: boolean): BytesResult & { text?: string } {
+    const opened = this.open(rel, false);
     if (!opened.ok) return opened;
     const fd = opened.fd;
     try {
-      // Read in chunks up to a cap: procfs reports size 0 and some sysfs files never end. A short
-      // read is the end: sysfs hands over a whole attribute at once, seq_file and regular files fill
-      // the buffer until their end.
-      const chunks: Buffer[] = [];
-      let total = 0;
+      const want = Math.min(this.scratch.length, maxBytes);
+      const first = fs.readSync(fd, this.scratch, 0, want, null);
+      const head = this.scratch.subarray(0, first);
+      if (first === 0 || head.includes(0)) {
+        const problem = notRegular(fd);
+        if (problem) return { ok: false, ...problem };
+      }
+      if (first < want) return asText ? { ok: true, bytes: EMPTY, text: head.toString('utf8') } : { ok: true, bytes: Buffer.from(head) };
+      const chunks: Buffer[] = [Buffer.from(head)];
+      let total = first;
       while (total < maxBytes) {
-        const want = Math.min(this.scratch.length, maxBytes - total);
-        const n = fs.readSync(fd, this.scratch, 0, want, null);
+        const more = Math.min(this.scratch.length, maxBytes - total);
+        const n = fs.readSync(fd, this.scratch, 0, more, null);
         if (n === 0) break;
         chunks.push(Buffer.from(this.scratch.subarray(0, n)));
         total += n;
-        if (n < want) break;
+        if (n < more) break;
       }
-      if (total === 0 && this.isSystemRoot) {
-        // Only an empty read pays for fstat: tell an empty file from a FIFO or a device.
-        const st = fs.fstatSync(fd);
-        if (!st.isFile()) return { ok: false, kind: 'not-a-file', reason: `not a regular file (${describeType(st)})` };
-      }
-      return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
+      return { ok: true, bytes: Buffer.concat(chunks, total) };
     } catch (err) {
       return { ok: false, ...classify(err) };
     } finally {
@@ -214,7 +237,7 @@ export class RootFiles {
    * hundreds of megabytes is filtered line by line. At most `maxBytes` are read; returns how it ended.
    */
   async stream(rel: string, maxBytes: number, onChunk: (chunk: Buffer) => void): Promise<{ ok: true; truncated: boolean } | { ok: false; kind: ReadFailureKind; reason: string }> {
-    const opened = this.open(rel);
+    const opened = this.open(rel, true);
     if (!opened.ok) return opened;
     const handle = new FileHandleReader(opened.fd);
     try {

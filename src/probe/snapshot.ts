@@ -89,7 +89,6 @@ export interface CpufreqPolicy {
   amdPstateMaxFreqKhz: number | null;
   transitionLatencyNs: number | null;
   timeInState: TimeInStateEntry[] | null;
-  totalTransitions: number | null;
   transTable: TransTable | null;
 }
 

@@ -17,12 +17,12 @@ function makeCert(name: string, cn: string) {
     '-subj', `/CN=${cn}`, '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, `${name}.key`), '-out', path.join(dir, `${name}.crt`)], { stdio: 'ignore' });
 }
 
-function get(pathname: string, auth?: string, caCert: Buffer = ca): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string; cert: string }> {
+function get(pathname: string, auth?: string, caCert: Buffer = ca): Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; body: string; cert: string }> {
   return new Promise((resolve, reject) => {
     const req = https.get({ host: '127.0.0.1', port: daemon.port, path: pathname, ca: caCert, headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {}, agent: false }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body, cert: (res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN ?? '' }));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body, cert: (res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN?.toString() ?? '' }));
     });
     req.on('error', reject);
   });

@@ -57,6 +57,7 @@ describe('web config', () => {
     fs.writeFileSync(file, 'basic_auth_users:\n  prom: notahash\n');
     const errors: string[] = [];
     const src = new WebConfigSource(file, { error: (_o: object, msg: string) => errors.push(msg) });
+    src.servingTls = false; // as a server started on plain HTTP sets it
     for (let i = 0; i < 1000; i++) expect(src.current()).toHaveProperty('error');
     expect(errors).toHaveLength(1);
     fs.writeFileSync(file, `tls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n`);

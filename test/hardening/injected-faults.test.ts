@@ -8,15 +8,19 @@ import { FIXTURES } from '../helpers.js';
 
 /** Wraps a root and fails chosen reads with the errno a live sysfs gives, through the one I/O seam. */
 function faulty(inner: HostRoot, fail: (rel: string) => { kind: ReadFailureKind; reason: string } | null): HostRoot {
+  const failed = (rel: string) => {
+    const f = fail(rel);
+    return f ? { ok: false as const, ...f } : null;
+  };
   return {
-    ...inner,
     path: inner.path,
     live: inner.live,
-    readText: (rel) => fail(rel) ?? inner.readText(rel),
-    readBytes: (rel, max) => fail(rel) ?? inner.readBytes(rel, max),
+    readText: (rel) => failed(rel) ?? inner.readText(rel),
+    readBytes: (rel, max) => failed(rel) ?? inner.readBytes(rel, max),
     list: (rel) => inner.list(rel),
     exists: (rel) => (fail(rel)?.kind === 'missing' ? false : inner.exists(rel)),
-    runCommand: (n, o) => inner.runCommand(n, o),
+    commandEnabled: (n) => inner.commandEnabled(n),
+    runCommand: (n) => inner.runCommand(n),
   };
 }
 
