@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Puts the real tools the test suite runs into a private directory, never into the system:
 #   prometheus, promtool (Debian package prometheus), systemd-analyze (systemd + libsystemd-shared),
-#   jsonnet, openssl.
+#   jsonnet, openssl, and prometheus-node-exporter (the benchmark's comparison).
 # Each Debian package is fetched with `apt-get download` and unpacked with `dpkg-deb -x` into
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/xen-pm-exporter/tools/root
 # with small wrappers in tools/bin that the tests put first on PATH. Nothing is installed, so no
@@ -15,7 +15,7 @@ TOOLS="${XEN_PM_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-pm-exporter/tools
 BIN="$TOOLS/bin"
 ROOT="$TOOLS/root"
 # Bump when the layout or the package list changes: a cache built by an older script is rebuilt.
-LAYOUT=3
+LAYOUT=4
 
 ready() {
   [ "$(cat "$TOOLS/.layout" 2>/dev/null)" = "$LAYOUT" ] || return 1
@@ -23,7 +23,8 @@ ready() {
     "$BIN/prometheus" --version >/dev/null 2>&1 &&
     "$BIN/systemd-analyze" --version >/dev/null 2>&1 &&
     "$BIN/jsonnet" --version >/dev/null 2>&1 &&
-    "$BIN/openssl" version >/dev/null 2>&1
+    "$BIN/openssl" version >/dev/null 2>&1 &&
+    "$BIN/prometheus-node-exporter" --version >/dev/null 2>&1
 }
 
 if ready; then
@@ -82,7 +83,7 @@ fetch() {
 
 # Always fetched, installed or not: the tests must not depend on what the machine happens to have.
 # libsystemd-shared carries the libraries systemd-analyze loads and must match systemd's version.
-for p in libsystemd-shared systemd prometheus jsonnet openssl; do fetch "$p" force; done
+for p in libsystemd-shared systemd prometheus jsonnet openssl prometheus-node-exporter; do fetch "$p" force; done
 for deb in "$STAGE"/debs/*.deb; do dpkg-deb -x "$deb" "$STAGE/root"; done
 (cd "$STAGE/debs" && ls) >"$STAGE/packages.txt"
 
@@ -104,6 +105,7 @@ wrapper promtool /usr/bin/promtool
 wrapper systemd-analyze /usr/bin/systemd-analyze
 wrapper jsonnet /usr/bin/jsonnet
 wrapper openssl /usr/bin/openssl
+wrapper prometheus-node-exporter /usr/bin/prometheus-node-exporter
 echo "$LAYOUT" >"$STAGE/.layout"
 
 rm -rf "$TOOLS.old"
