@@ -1,14 +1,22 @@
 // Builds dist/xen-pm-exporter.mjs: the daemon and its dependencies in one file that a dom0 without
-// npm runs with plain `node xen-pm-exporter.mjs`. pino-pretty (TTY only) is left out: logs stay JSON.
+// npm runs with plain `node xen-pm-exporter.mjs`.
 // The licences of everything bundled travel with it: dist/THIRD-PARTY-LICENSES.txt beside the file,
 // and the same text appended to the bundle as comments, so the single file is complete on its own.
 import { build } from 'esbuild';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 const OUT = 'dist/xen-pm-exporter.mjs';
 const LICENSES = 'dist/THIRD-PARTY-LICENSES.txt';
 const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+/** The git revision and branch baked into the bundle (xen_pm_build_info), "unknown" outside a checkout. */
+function gitBuild() {
+  const git = (...args) => {
+    try { return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'unknown'; } catch { return 'unknown'; }
+  };
+  return { revision: git('rev-parse', 'HEAD'), branch: git('rev-parse', '--abbrev-ref', 'HEAD') };
+}
 const result = await build({
   entryPoints: ['src/main.ts'],
   outfile: OUT,
@@ -16,8 +24,10 @@ const result = await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['pino-pretty'],
-  define: { __XEN_PM_EXPORTER_VERSION__: JSON.stringify(pkg.version) },
+  define: {
+    __XEN_PM_EXPORTER_VERSION__: JSON.stringify(pkg.version),
+    __XEN_PM_EXPORTER_BUILD__: JSON.stringify(gitBuild()),
+  },
   // CommonJS dependencies call require(); give the ES module one.
   banner: {
     js: `// xen-pm-exporter ${pkg.version}, Apache-2.0. Bundled third-party packages and their licences are listed at the end of this file.\n` +

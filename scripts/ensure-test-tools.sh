@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Puts the real tools the test suite runs into a private directory, never into the system:
 #   prometheus, promtool (Debian package prometheus), systemd-analyze (systemd + libsystemd-shared),
-#   jsonnet, openssl, and prometheus-node-exporter (the benchmark's comparison).
+#   jsonnet, openssl, systemd-socket-activate (socket activation), and prometheus-node-exporter (the
+#   benchmark's comparison).
 # Each Debian package is fetched with `apt-get download` and unpacked with `dpkg-deb -x` into
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/xen-pm-exporter/tools/root
 # with small wrappers in tools/bin that the tests put first on PATH. Nothing is installed, so no
@@ -15,7 +16,7 @@ TOOLS="${XEN_PM_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-pm-exporter/tools
 BIN="$TOOLS/bin"
 ROOT="$TOOLS/root"
 # Bump when the layout or the package list changes: a cache built by an older script is rebuilt.
-LAYOUT=4
+LAYOUT=5
 
 ready() {
   [ "$(cat "$TOOLS/.layout" 2>/dev/null)" = "$LAYOUT" ] || return 1
@@ -24,7 +25,8 @@ ready() {
     "$BIN/systemd-analyze" --version >/dev/null 2>&1 &&
     "$BIN/jsonnet" --version >/dev/null 2>&1 &&
     "$BIN/openssl" version >/dev/null 2>&1 &&
-    "$BIN/prometheus-node-exporter" --version >/dev/null 2>&1
+    "$BIN/prometheus-node-exporter" --version >/dev/null 2>&1 &&
+    "$BIN/systemd-socket-activate" --version >/dev/null 2>&1
 }
 
 if ready; then
@@ -106,6 +108,7 @@ wrapper systemd-analyze /usr/bin/systemd-analyze
 wrapper jsonnet /usr/bin/jsonnet
 wrapper openssl /usr/bin/openssl
 wrapper prometheus-node-exporter /usr/bin/prometheus-node-exporter
+wrapper systemd-socket-activate /usr/bin/systemd-socket-activate
 echo "$LAYOUT" >"$STAGE/.layout"
 
 rm -rf "$TOOLS.old"

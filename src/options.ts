@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CommandSource, HostOptions } from './probe/open-host.js';
 import type { DaemonOptions } from './exporter/serve.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from './exporter/logger.js';
 import { parseDuration, parsePositiveDuration } from './util/duration.js';
 
 /** Flags follow the Prometheus exporter convention (`--web.listen-address`, `--log.level` …). */
@@ -13,6 +14,9 @@ const FLAGS = {
   'web.listen-address': { type: 'string', multiple: true },
   'web.config.file': { type: 'string' },
   'web.telemetry-path': { type: 'string', default: '/metrics' },
+  'web.disable-exporter-metrics': { type: 'boolean', default: false },
+  'web.systemd-socket': { type: 'boolean', default: false },
+  'web.max-requests': { type: 'string', default: '40' },
   'xenpm.path': { type: 'string', default: 'xenpm' },
   'xenpm.timeout': { type: 'string', default: '5s' },
   'xenpm.enable-cpufreq-average': { type: 'boolean', default: false },
@@ -20,6 +24,7 @@ const FLAGS = {
   'probe.interval': { type: 'string', default: '15s' },
   'probe.stuck-window': { type: 'string', default: '5m' },
   'log.level': { type: 'string', default: 'info' },
+  'log.format': { type: 'string', default: 'logfmt' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
@@ -40,6 +45,9 @@ Flags:
   --web.listen-address ADDR         address to listen on, repeatable (default :9863)
   --web.config.file FILE            exporter-toolkit web config (TLS, basic auth, headers)
   --web.telemetry-path PATH         metrics path (default /metrics)
+  --web.disable-exporter-metrics    leave the exporter's own process_* and nodejs_* metrics out of /metrics
+  --web.systemd-socket              listen on the sockets systemd passes (socket activation)
+  --web.max-requests N              scrapes served at once, more get 503; 0 = no limit (default 40)
   --xenpm.path PATH                 xenpm binary (default xenpm)
   --xenpm.timeout DURATION          per-command timeout (default 5s)
   --xenpm.enable-cpufreq-average    also run get-cpufreq-average (resets the window Xen keeps for every reader)
@@ -47,6 +55,7 @@ Flags:
   --probe.interval DURATION         re-probe interval, at least 1s (default 15s)
   --probe.stuck-window DURATION     window for FREQUENCY_STUCK_BELOW_MAX (default 5m)
   --log.level LEVEL                 trace, debug, info, warn, error, fatal (default info)
+  --log.format FORMAT               logfmt or json (default logfmt); every line the daemon writes is in it
   --version                         print the version
 Durations are Go-style: 500ms, 15s, 1m30s, 2h.
 `;
@@ -61,7 +70,6 @@ export type Invocation =
 /** A mistake in how the program was called: exit 64 with the usage. */
 export class UsageError extends Error {}
 
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
 /** Parses and checks the command line; every mistake is a UsageError naming the flag. */
 export function parseInvocation(argv: string[]): Invocation {
@@ -111,7 +119,10 @@ export function parseInvocation(argv: string[]): Invocation {
       if (!f.out) throw new UsageError('capture needs --out DIR');
       return { command, host: host(), out: f.out };
     case 'serve': {
-      if (!LOG_LEVELS.includes(f['log.level'])) throw new UsageError(`--log.level must be one of ${LOG_LEVELS.join(', ')}`);
+      if (!(LOG_LEVELS as readonly string[]).includes(f['log.level'])) throw new UsageError(`--log.level must be one of ${LOG_LEVELS.join(', ')}`);
+      if (!(LOG_FORMATS as readonly string[]).includes(f['log.format'])) throw new UsageError(`--log.format must be ${LOG_FORMATS.join(' or ')}`);
+      const maxRequests = Number(f['web.max-requests']);
+      if (!/^\d+$/.test(f['web.max-requests']) || !Number.isSafeInteger(maxRequests)) throw new UsageError('--web.max-requests must be a whole number (0: no limit)');
       return {
         command,
         daemon: {
@@ -122,6 +133,10 @@ export function parseInvocation(argv: string[]): Invocation {
           intervalMs: flag('probe.interval', () => parsePositiveDuration(f['probe.interval'], 'the interval', 1000)),
           stuckWindowMs: flag('probe.stuck-window', () => parseDuration(f['probe.stuck-window'])),
           logLevel: f['log.level'],
+          logFormat: f['log.format'] as LogFormat,
+          disableExporterMetrics: f['web.disable-exporter-metrics'],
+          systemdSocket: f['web.systemd-socket'],
+          maxRequests,
         },
       };
     }

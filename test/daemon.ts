@@ -17,7 +17,8 @@ export function startDaemon(args: string[], scheme = 'http', as?: { uid: number;
 
 /** Same, for another entry point (the single-file bundle). */
 export async function startDaemonWith(entry: string[], args: string[], scheme = 'http', as?: { uid: number; gid: number }): Promise<Daemon> {
-  const proc = spawn(process.execPath, [...entry, 'serve', '--web.listen-address', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(as ?? {}) });
+  // JSON log lines, so the helper can read the address it listens on (the default is logfmt).
+  const proc = spawn(process.execPath, [...entry, 'serve', '--web.listen-address', '127.0.0.1:0', '--log.format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(as ?? {}) });
   const logs: string[] = [];
   let buf = '';
   const port = await new Promise<number>((resolve, reject) => {

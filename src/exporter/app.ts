@@ -15,6 +15,8 @@ export interface AppOptions {
   webConfig: WebConfigSource;
   telemetryPath: string;
   logger: Logger;
+  /** Scrapes of the telemetry path served at once; past it, 503 at once (0: no limit). */
+  maxRequests?: number;
   /** Initial TLS options; with them the app serves HTTPS and swaps certificates when the files change. */
   https?: https.ServerOptions | null;
 }
@@ -61,7 +63,14 @@ export function buildApp(o: AppOptions): FastifyInstance {
     }
   });
 
+  // Like exporter-toolkit's --web.max-requests: scrapes in flight past the limit get 503 at once.
+  let inFlight = 0;
   app.get(o.telemetryPath, async (req, reply) => {
+    if (o.maxRequests && inFlight >= o.maxRequests) {
+      return reply.code(503).type('text/plain').send(`too many concurrent scrapes (--web.max-requests=${o.maxRequests})\n`);
+    }
+    inFlight++;
+    reply.raw.once('close', () => { inFlight--; });
     const cur = o.loop.current;
     if (!cur) return reply.code(503).type('text/plain').send('no probe has completed yet\n');
     const wantsOpenMetrics = /application\/openmetrics-text/.test(req.headers.accept ?? '');

@@ -2,12 +2,15 @@ import { schedule, type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { CycleOutcome, CycleRunner } from '../cycle/cycle-runner.js';
 import { Exposition } from '../cycle/exposition.js';
+import { cronLogger } from './logger.js';
 import type { Report } from '../diagnosis/report.js';
 
 export interface ProbeLoopOptions {
   runner: CycleRunner;
   intervalMs: number;
   logger: Logger;
+  /** Appended to each probe's exposition (the exporter's own process metrics), rendered at the same moment. */
+  extraMetrics?: () => Promise<string>;
 }
 
 /** The last run, as served: the report, and the exposition with its gzip and OpenMetrics forms cached. */
@@ -49,7 +52,8 @@ export class ProbeLoop {
   private async runCycle(): Promise<boolean> {
     try {
       const outcome = await this.o.runner.run({ probesSkipped: this.probesSkipped });
-      this.current = { report: outcome.report, exposition: new Exposition(outcome.text, outcome.sources), finishedAt: new Date(outcome.finishedAt) };
+      const extra = this.o.extraMetrics ? `\n${await this.o.extraMetrics()}` : '';
+      this.current = { report: outcome.report, exposition: new Exposition(outcome.text + extra, outcome.sources), finishedAt: new Date(outcome.finishedAt) };
       this.probesTotal = outcome.runs;
       this.lastSuccessAt = Date.now();
       this.logChanges(outcome);
@@ -80,7 +84,7 @@ export class ProbeLoop {
     void this.probeOnce();
     this.task = schedule('* * * * * *', () => {
       if (performance.now() - this.lastStart >= this.o.intervalMs - 50) void this.probeOnce();
-    }, { noOverlap: false });
+    }, { noOverlap: false, logger: cronLogger(this.o.logger) });
   }
 
   /** Stops scheduling and waits for the run under way, at most `graceMs`; the runner is closed by its owner. */

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { HostOptions } from '../probe/open-host.js';
 import { CycleWorkerPool } from '../cycle/worker-pool.js';
@@ -9,17 +9,9 @@ import { ProbeLoop } from './probe-loop.js';
 import { buildApp } from './app.js';
 import { WebConfigSource } from './web-config.js';
 import { InlineHasher, WorkerHasher } from './password-hasher.js';
+import { makeLogger, type LogFormat } from './logger.js';
+import { ExporterMetrics } from './exporter-metrics.js';
 import { DEFAULT_LISTEN_ADDRESS, parseListenAddress } from './listen-address.js';
-
-function makeLogger(level: string): Logger {
-  // JSON lines for journald and log shippers; human-readable only when a person is watching.
-  if (process.stdout.isTTY) {
-    try {
-      return pino({ level }, pino.transport({ target: 'pino-pretty', options: { colorize: true } }));
-    } catch { /* pino-pretty missing in a minimal install: fall back to JSON */ }
-  }
-  return pino({ level, base: { name: 'xen-pm-exporter' } });
-}
 
 export interface DaemonOptions extends HostOptions {
   listenAddresses: string[];
@@ -28,6 +20,13 @@ export interface DaemonOptions extends HostOptions {
   intervalMs: number;
   stuckWindowMs: number;
   logLevel: string;
+  logFormat: LogFormat;
+  /** Leave the exporter's own process_* and nodejs_* metrics out of /metrics. */
+  disableExporterMetrics: boolean;
+  /** Listen on the sockets systemd passed (socket activation) instead of the listen addresses. */
+  systemdSocket: boolean;
+  /** Scrapes served at once; more are answered 503 (0: no limit). */
+  maxRequests: number;
   /** The program's entry module: probes run in a worker thread started from it. Without it, in this thread. */
   workerEntry?: URL;
 }
@@ -41,9 +40,22 @@ export const SHUTDOWN_DEADLINE_MS = 4000;
 /** A startup failure the operator must fix: logged as one structured line, and the process exits 1. */
 export class StartupError extends Error {}
 
+/**
+ * The listening sockets systemd passed (sd_listen_fds(3)): LISTEN_PID must be this process, and they are
+ * fds 3 … 3+LISTEN_FDS-1. Without them, --web.systemd-socket cannot start.
+ */
+function systemdSockets(): number[] {
+  const pid = Number(process.env['LISTEN_PID']);
+  const n = Number(process.env['LISTEN_FDS']);
+  if (pid !== process.pid || !Number.isInteger(n) || n < 1) {
+    throw new StartupError('--web.systemd-socket: no sockets from systemd (LISTEN_PID/LISTEN_FDS unset or not for this process)');
+  }
+  return Array.from({ length: n }, (_, i) => 3 + i);
+}
+
 /** Runs the daemon until SIGTERM/SIGINT; resolves with the exit code. */
 export async function serve(o: DaemonOptions): Promise<number> {
-  const logger = makeLogger(o.logLevel);
+  const logger = makeLogger(o.logLevel, o.logFormat);
   try {
     return await run(o, logger);
   } catch (err) {
@@ -76,7 +88,8 @@ async function run(o: DaemonOptions, logger: Logger): Promise<number> {
     ? new CycleWorkerPool({ entry: o.workerEntry, runTimeoutMs: Math.max(60_000, 4 * o.intervalMs), onReplaced: (reason) => logger.error({ reason }, 'probe worker replaced') })
     : null;
   const runner: CycleRunner = pool ? pool.open(host, spec) : new InProcessRunner(host, spec);
-  const loop = new ProbeLoop({ runner, intervalMs: o.intervalMs, logger });
+  const exporterMetrics = o.disableExporterMetrics ? null : new ExporterMetrics();
+  const loop = new ProbeLoop({ runner, intervalMs: o.intervalMs, logger, ...(exporterMetrics ? { extraMetrics: () => exporterMetrics.text() } : {}) });
   logger.info({ version: VERSION, root: o.root, commands: o.commands, interval: formatDuration(o.intervalMs), stuckWindow: formatDuration(o.stuckWindowMs), probesIn: pool ? 'worker thread' : 'main thread' }, 'starting xen-pm-exporter');
 
   const apps: FastifyInstance[] = [];
@@ -87,15 +100,38 @@ async function run(o: DaemonOptions, logger: Logger): Promise<number> {
     await pool?.close();
     await hasher.close();
   };
+  const announce = (app: FastifyInstance, via: string) => {
+    const addr = app.server.address();
+    logger.info({ address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : String(addr), via, tls: !!https, auth: Object.keys(first.cfg.users).length > 0 }, 'listening');
+  };
+  const newApp = () => {
+    const app = buildApp({ loop, webConfig, telemetryPath: o.telemetryPath, logger, https, maxRequests: o.maxRequests });
+    apps.push(app);
+    return app;
+  };
   try {
-    for (const a of addresses) {
-      const app = buildApp({ loop, webConfig, telemetryPath: o.telemetryPath, logger, https });
-      apps.push(app);
-      await app.listen({ host: a.host, port: a.port });
-      const addr = app.server.address();
-      logger.info({ address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : String(addr), tls: !!https, auth: Object.keys(first.cfg.users).length > 0 }, 'listening');
+    if (o.systemdSocket) {
+      for (const fd of systemdSockets()) {
+        const app = newApp();
+        await app.ready();
+        await new Promise<void>((resolve, reject) => {
+          app.server.once('error', reject);
+          app.server.listen({ fd }, () => resolve());
+        });
+        announce(app, `systemd socket fd ${fd}`);
+      }
+    } else {
+      for (const a of addresses) {
+        const app = newApp();
+        await app.listen({ host: a.host, port: a.port });
+        announce(app, 'listen address');
+      }
     }
   } catch (err) {
+    if (err instanceof StartupError) {
+      await closeAll();
+      throw err;
+    }
     await closeAll();
     const e = err as NodeJS.ErrnoException;
     throw new StartupError(e.code === 'EADDRINUSE' ? `cannot listen: address in use (${e.message})` : e.code === 'EADDRNOTAVAIL' ? `cannot listen: address not available on this host (${e.message})` : `cannot listen: ${e.message}`);

@@ -4,7 +4,7 @@ import { CATALOG } from '../diagnosis/catalog.js';
 import type { StuckVerdict } from '../diagnosis/stuck.js';
 import type { FrequencyView } from '../diagnosis/frequency-view.js';
 import type { SourceStatus } from '../probe/source-status.js';
-import { VERSION } from '../util/version.js';
+import { BUILD, VERSION } from '../util/version.js';
 
 /** Everything one probe's exposition is built from: the report, the frequency view, and how the probe went. */
 export interface ExpositionInput {
@@ -33,7 +33,7 @@ export function buildMetrics(input: ExpositionInput): MetricSet {
   const g = (name: string, help: string) => set.gauge(name, help);
   const c = (name: string, help: string) => set.counter(name, help);
 
-  g('xen_pm_build_info', 'Build information of xen-pm-exporter; value 1.').set({ version: VERSION, nodejs_version: process.version }, 1);
+  g('xen_pm_build_info', 'Build information of xen-pm-exporter; value 1.').set({ version: VERSION, revision: BUILD.revision, branch: BUILD.branch, nodejs_version: process.version }, 1);
   g('xen_pm_platform_info', `What kind of host this is (probe of /sys/hypervisor, /proc/xen, cpuinfo, DMI, xenpm); value 1. ${FROM}`)
     .set({ kind: r.platform.kind, hypervisor: r.platform.hypervisor ?? '', xen_version: r.platform.xenVersion ?? '', guest_type: r.platform.guestType ?? '' }, 1);
   const status = g('xen_pm_status', `Diagnosis status, one series per state, 1 for the current one. ${FROM}`);

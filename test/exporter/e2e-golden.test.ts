@@ -23,7 +23,7 @@ afterAll(async () => { await Promise.all(daemons.map((d) => d.stop())); });
 describe('end-to-end /metrics per fixture', () => {
   for (const name of fixtureNames()) {
     it(name, async () => {
-      const d = await startDaemon(['--root', path.join(FIXTURES, name), '--probe.interval', '60s']);
+      const d = await startDaemon(['--root', path.join(FIXTURES, name), '--probe.interval', '60s', '--web.disable-exporter-metrics']);
       daemons.push(d);
       await waitHealthy(d);
       const res = await fetch(`${d.url}/metrics`);

@@ -81,7 +81,7 @@ describe('nothing can hang a probe or the process', () => {
         [['--web.telemetry-path', '/health'], /--web.telemetry-path/],
       ];
       for (const [args, why] of cases) {
-        const r = spawnSync(process.execPath, [BIN, 'serve', '--root', root, ...args], { encoding: 'utf8', timeout: 60_000 });
+        const r = spawnSync(process.execPath, [BIN, 'serve', '--root', root, '--log.format', 'json', ...args], { encoding: 'utf8', timeout: 60_000 });
         expect(r.status, r.stdout + r.stderr).toBe(1);
         const fatal = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => l.level === 60);
         expect(fatal?.msg).toMatch(why);
