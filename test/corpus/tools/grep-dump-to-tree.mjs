@@ -83,13 +83,28 @@ export function treeOf(text, { sep = 'grep', lines = null, base = null } = {}) {
     all = all.slice(Number(m[1]) - 1, Number(m[2]));
   }
   const files = new Map();
+  const conflicting = new Set();
+  let previous = null;
   for (const line of all) {
     const kv = splitLine(line, sep);
-    if (!kv) continue;
-    const rel = captureRelative(kv[0], base);
-    if (!rel) continue;
-    files.set(rel, [...(files.get(rel) ?? []), kv[1]]);
+    const rel = kv ? captureRelative(kv[0], base) : null;
+    if (!kv || !rel) {
+      previous = null;
+      continue;
+    }
+    if (rel === previous) {
+      // grep prints the lines of one file one after the other: a multi-line file.
+      files.get(rel).push(kv[1]);
+    } else if (files.has(rel)) {
+      // The same file printed again by a later command: a second reading of it. Identical, it adds
+      // nothing; different, the dump holds two values for one file and neither is derived.
+      if (files.get(rel).length !== 1 || files.get(rel)[0] !== kv[1]) conflicting.add(rel);
+    } else {
+      files.set(rel, [kv[1]]);
+    }
+    previous = rel;
   }
+  for (const rel of conflicting) files.delete(rel);
   // A path that is also a directory of another path cannot be a file: the dump is inconsistent there.
   const out = new Map();
   for (const [rel, vals] of files) {
