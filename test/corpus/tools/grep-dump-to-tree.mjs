@@ -8,6 +8,7 @@
 //   --sep grep  `path:value`      (grep . FILES; the value is everything after the first colon)
 //         echo  `path: value`     (for f in ...; do echo "$f: $(cat $f)"; done)
 //         tlp   `path   =  value [unit]` (tlp-stat -p; the padding and tlp's unit note are dropped)
+//         cols  `path     value`  (column-aligned listings: the padding between path and value is dropped)
 //   --lines     only read these 1-based lines of the input (a paste that also holds other text)
 //   --base      prefix for relative paths (`grep . *` run inside a sysfs directory)
 //   --check     write nothing; exit 1 if the tree on disk differs from what the dump gives
@@ -70,6 +71,10 @@ export function splitLine(line, sep) {
   if (sep === 'tlp') {
     const m = /^(\/\S+)\s+=\s*(.*?)\s*$/.exec(l);
     return m ? [m[1], m[2].replace(TLP_UNITS, '')] : null;
+  }
+  if (sep === 'cols') {
+    const m = /^(\/\S+)\s+(.*?)\s*$/.exec(l);
+    return m ? [m[1], m[2]] : null;
   }
   throw new Error(`unknown --sep ${sep}`);
 }
