@@ -79,6 +79,14 @@ export function splitLine(line, sep) {
   throw new Error(`unknown --sep ${sep}`);
 }
 
+/** A line right after a path line that is neither empty, nor a prompt, nor grep's own error. */
+export function isContinuation(line) {
+  const l = line.replace(/\r$/, '');
+  if (l.trim() === '') return false;
+  if (/^(?:grep:|cat:|\[|\$ |# )/.test(l) || /[$#] \S/.test(l.slice(0, 80)) && /^\S*[@:~]/.test(l)) return false;
+  return true;
+}
+
 /** The files a dump describes: capture-relative path → content (lines of one file in dump order). */
 export function treeOf(text, { sep = 'grep', lines = null, base = null } = {}) {
   let all = text.split('\n');
@@ -94,6 +102,9 @@ export function treeOf(text, { sep = 'grep', lines = null, base = null } = {}) {
     const kv = splitLine(line, sep);
     const rel = kv ? captureRelative(kv[0], base) : null;
     if (!kv || !rel) {
+      // A mail client or bugzilla that wrapped a long value continues it on the next line: then the
+      // value on the path line is cut short, and deriving it would put a wrong value in the tree.
+      if (previous && isContinuation(line)) conflicting.add(previous);
       previous = null;
       continue;
     }
