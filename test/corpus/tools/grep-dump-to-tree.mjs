@@ -83,7 +83,7 @@ export function splitLine(line, sep) {
 export function isContinuation(line) {
   const l = line.replace(/\r$/, '');
   if (l.trim() === '') return false;
-  if (/^(?:grep:|cat:|\[|\$ |# )/.test(l) || /[$#] \S/.test(l.slice(0, 80)) && /^\S*[@:~]/.test(l)) return false;
+  if (/^(?:grep:|cat:|\+\+\+ |--- |\[|\$ |# )/.test(l) || /[$#] \S/.test(l.slice(0, 80)) && /^\S*[@:~]/.test(l)) return false;
   return true;
 }
 
