@@ -150,6 +150,25 @@ describe('corpus layout', () => {
   });
 });
 
+describe('corpus derivation tools', () => {
+  it('derive nothing from wrapped, conflicting or escaping lines', () => {
+    const t = treeOf([
+      '/sys/a/cpufreq/x:1', '/sys/a/cpufreq/long:first half', 'second half', '',
+      '/sys/a/cpufreq/y:2', '/sys/a/cpufreq/y:2', '$ grep . again', '/sys/a/cpufreq/y:3',
+      '/sys/../etc/passwd:root', '/etc/hostname:h', 'grep: /sys/a/cpufreq/z: Permission denied',
+    ].join('\n'), { sep: 'grep' }) as Map<string, string>;
+    expect([...t]).toEqual([['sys/a/cpufreq/x', '1\n']]);
+  });
+
+  it('read `cat PATH` transcripts only where one value line follows', () => {
+    const t = treeOf([
+      '# cat /sys/a/status', 'active', '\tcat /sys/a/driver', '\t\tamd-pstate', '',
+      '$ cat /sys/a/table', '1 2', '3 4', '', 'cat /sys/a/empty', '',
+    ].join('\n'), { sep: 'cat' }) as Map<string, string>;
+    expect([...t].sort()).toEqual([['sys/a/driver', 'amd-pstate\n'], ['sys/a/status', 'active\n']]);
+  });
+});
+
 describe('corpus diagnosis', () => {
   for (const n of names) {
     const e = readEntry(n);

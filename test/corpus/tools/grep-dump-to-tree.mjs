@@ -3,12 +3,15 @@
 // capture tree the probe reads (DIR/sys/..., DIR/proc/...). It only writes files whose path and
 // value both appear in the dump: nothing is guessed, nothing is filled in.
 //
-// Usage: node grep-dump-to-tree.mjs ENTRY_DIR [--input published.txt] [--sep grep|echo|tlp]
+// Usage: node grep-dump-to-tree.mjs ENTRY_DIR [--input published.txt] [--sep grep|echo|tlp|cols|cat]
 //                                   [--lines A-B] [--base /sys/devices/system/cpu] [--check]
 //   --sep grep  `path:value`      (grep . FILES; the value is everything after the first colon)
 //         echo  `path: value`     (for f in ...; do echo "$f: $(cat $f)"; done)
 //         tlp   `path   =  value [unit]` (tlp-stat -p; the padding and tlp's unit note are dropped)
 //         cols  `path     value`  (column-aligned listings: the padding between path and value is dropped)
+//         cat   `[prompt] cat path` then the value on the next line (single-line files only: a value
+//               line followed by anything but a blank line or the next command is not derived; the
+//               indentation some posters put before the value is dropped)
 //   --lines     only read these 1-based lines of the input (a paste that also holds other text)
 //   --base      prefix for relative paths (`grep . *` run inside a sysfs directory)
 //   --check     write nothing; exit 1 if the tree on disk differs from what the dump gives
@@ -87,6 +90,29 @@ export function isContinuation(line) {
   return true;
 }
 
+const CAT_COMMAND = /^\s*(?:\S*[#$]\s+)?cat\s+(\/\S+)\s*$/;
+
+/**
+ * `cat PATH` transcripts → `PATH:value` lines (the grep form). Only a command followed by exactly
+ * one value line (then a blank line, another command, or the end) gives a pair; anything else
+ * becomes a line that is not a pair, so nothing is guessed about multi-line or cut output.
+ */
+export function catToGrepLines(all) {
+  const out = [];
+  for (let i = 0; i < all.length; i++) {
+    const m = CAT_COMMAND.exec(all[i].replace(/\r$/, ''));
+    if (!m) { out.push(all[i]); continue; }
+    const value = all[i + 1];
+    const after = all[i + 2];
+    const single = value !== undefined && value.trim() !== '' && !CAT_COMMAND.test(value)
+      && (after === undefined || after.trim() === '' || CAT_COMMAND.test(after));
+    if (!single) { out.push(all[i]); continue; }
+    out.push(`${m[1]}:${value.replace(/\r$/, '').replace(/^\s+/, '')}`);
+    i++;
+  }
+  return out;
+}
+
 /** The files a dump describes: capture-relative path → content (lines of one file in dump order). */
 export function treeOf(text, { sep = 'grep', lines = null, base = null } = {}) {
   let all = text.split('\n');
@@ -94,6 +120,10 @@ export function treeOf(text, { sep = 'grep', lines = null, base = null } = {}) {
     const m = /^(\d+)-(\d+)$/.exec(lines);
     if (!m) throw new Error(`--lines wants A-B, got ${lines}`);
     all = all.slice(Number(m[1]) - 1, Number(m[2]));
+  }
+  if (sep === 'cat') {
+    all = catToGrepLines(all);
+    sep = 'grep';
   }
   const files = new Map();
   const conflicting = new Set();
