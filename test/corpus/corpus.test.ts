@@ -164,8 +164,9 @@ describe('corpus derivation tools', () => {
     const t = treeOf([
       '# cat /sys/a/status', 'active', '\tcat /sys/a/driver', '\t\tamd-pstate', '',
       '$ cat /sys/a/table', '1 2', '3 4', '', 'cat /sys/a/empty', '',
+      '$ cat /sys/a/gov', 'schedutil', '$ dmesg | grep x', '$ cat /sys/a/prose', 'x', '- a remark',
     ].join('\n'), { sep: 'cat' }) as Map<string, string>;
-    expect([...t].sort()).toEqual([['sys/a/driver', 'amd-pstate\n'], ['sys/a/status', 'active\n']]);
+    expect([...t].sort()).toEqual([['sys/a/driver', 'amd-pstate\n'], ['sys/a/gov', 'schedutil\n'], ['sys/a/status', 'active\n']]);
   });
 });
 

@@ -10,7 +10,7 @@
 //         tlp   `path   =  value [unit]` (tlp-stat -p; the padding and tlp's unit note are dropped)
 //         cols  `path     value`  (column-aligned listings: the padding between path and value is dropped)
 //         cat   `[prompt] cat path` then the value on the next line (single-line files only: a value
-//               line followed by anything but a blank line or the next command is not derived; the
+//               line followed by anything but a blank line or a prompt is not derived; the
 //               indentation some posters put before the value is dropped)
 //   --lines     only read these 1-based lines of the input (a paste that also holds other text)
 //   --base      prefix for relative paths (`grep . *` run inside a sysfs directory)
@@ -91,10 +91,12 @@ export function isContinuation(line) {
 }
 
 const CAT_COMMAND = /^\s*(?:\S*[#$]\s+)?cat\s+(\/\S+)\s*$/;
+/** The next command's prompt (`$ `, `# `, `user@host:~$ `) also ends a value. */
+const PROMPT = /^\s*\S*[#$] \S/;
 
 /**
  * `cat PATH` transcripts → `PATH:value` lines (the grep form). Only a command followed by exactly
- * one value line (then a blank line, another command, or the end) gives a pair; anything else
+ * one value line (then a blank line, another prompt, or the end) gives a pair; anything else
  * becomes a line that is not a pair, so nothing is guessed about multi-line or cut output.
  */
 export function catToGrepLines(all) {
@@ -105,7 +107,7 @@ export function catToGrepLines(all) {
     const value = all[i + 1];
     const after = all[i + 2];
     const single = value !== undefined && value.trim() !== '' && !CAT_COMMAND.test(value)
-      && (after === undefined || after.trim() === '' || CAT_COMMAND.test(after));
+      && (after === undefined || after.trim() === '' || CAT_COMMAND.test(after) || PROMPT.test(after));
     if (!single) { out.push(all[i]); continue; }
     out.push(`${m[1]}:${value.replace(/\r$/, '').replace(/^\s+/, '')}`);
     i++;
