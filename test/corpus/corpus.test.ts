@@ -132,6 +132,12 @@ describe('corpus layout', () => {
     }
   });
 
+  it('README.md lists every entry, and only entries that exist', () => {
+    const readme = fs.readFileSync(path.join(CORPUS, 'README.md'), 'utf8');
+    const listed = [...readme.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+    expect([...listed].sort()).toEqual(names);
+  });
+
   it('command files and sysfs trees are exactly what derive.json says they cut from the published text', () => {
     for (const n of names) {
       const dir = path.join(CORPUS, n);
