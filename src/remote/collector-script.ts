@@ -222,8 +222,12 @@ xpm_err() {
     *'s a directory'*) _k=not-a-file ;;
     *) _k=io-error ;;
   esac
-  _m=$(printf '%s' "$_m" | tr -c '\040-\176' ' ' | head -c 200)
-  xpm_entry "E $1 $_k $_m"
+  xpm_entry "E $1 $_k $(xpm_clean "$_m")"
+}
+
+# Printable ASCII on one line, at most 200 bytes.
+xpm_clean() {
+  printf '%s' "$1" | tr -c '\040-\176' ' ' | head -c 200
 }
 
 # The text of one file, by content (procfs reports size 0; never cp or cat a sysfs file), capped.
@@ -429,7 +433,7 @@ xpm_main() {
   while [ $# -gt 0 ]; do
     case $1 in
       --root)
-        [ $# -ge 2 ] && [ -n "$2" ] || xpm_usage
+        if [ $# -lt 2 ] || [ -z "$2" ]; then xpm_usage; fi
         R=@{2%/}
         shift 2
         ;;
@@ -458,11 +462,12 @@ xpm_main() {
   if xpm_which base64; then XPM_B64=$_which; fi
   printf 'XPM-CAPTURE 1\n'
   xpm_entry "M collector xen-pm-collect $XPM_DIGEST"
-  xpm_entry "M started $(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null </dev/null)"
-  xpm_entry "M hostname $(uname -n 2>/dev/null </dev/null | tr -c '\041-\176' '_' | head -c 200)"
-  xpm_entry "M uname $(uname -srm 2>/dev/null </dev/null | tr -c '\040-\176' ' ' | head -c 200)"
+  # Values are printable ASCII on one line, whatever the host says.
+  xpm_entry "M started $(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)"
+  xpm_entry "M hostname $(xpm_clean "$(uname -n 2>/dev/null)")"
+  xpm_entry "M uname $(xpm_clean "$(uname -srm 2>/dev/null)")"
   xpm_entry "M deadline $XPM_DEADLINE"
-  [ -z "$R" ] || xpm_entry "M root $(printf '%s' "$R" | tr -c '\041-\176' '_' | head -c 200)"
+  [ -z "$R" ] || xpm_entry "M root $(xpm_clean "$R")"
   xpm_files
 __COMMANDS__
   [ -z "$XPM_LATE" ] || xpm_entry 'M incomplete the deadline passed before everything was read'
