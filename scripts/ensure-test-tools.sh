@@ -14,6 +14,11 @@ command -v shellcheck >/dev/null || need+=(shellcheck)
 command -v dash >/dev/null || need+=(dash)
 [ -x /usr/bin/busybox ] || need+=(busybox-static)
 command -v ssh >/dev/null && command -v ssh-keygen >/dev/null || need+=(openssh-client)
+# sshd refuses to start without its privilege-separation user, which openssh-server's postinst would
+# create. Create it the same way (a system account without a shell or home) when it is missing.
+if ! getent passwd sshd >/dev/null && [ "$(id -u)" -eq 0 ]; then
+  useradd --system --no-create-home --home-dir /run/sshd --shell /usr/sbin/nologin sshd
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   echo "ensure-test-tools: missing ${need[*]}; install them (Debian: apt-get install ${need[*]}) and re-run" >&2
