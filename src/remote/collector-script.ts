@@ -18,19 +18,20 @@ import { STREAM_LIMITS } from './stream-limits.js';
 interface Node {
   seg: string;
   kinds: Set<ManifestKind>;
+  large: boolean;
   children: Map<string, Node>;
   realDirOnly: boolean;
 }
 
 function buildTree(): Node {
-  const root: Node = { seg: '', kinds: new Set(['dir']), children: new Map(), realDirOnly: false };
-  const add = (pattern: string, kind: ManifestKind | null, realDirOnly = false) => {
+  const root: Node = { seg: '', kinds: new Set(['dir']), children: new Map(), realDirOnly: false, large: false };
+  const add = (pattern: string, kind: ManifestKind | null, realDirOnly = false, large = false) => {
     const segs = pattern.split('/');
     let node = root;
     segs.forEach((seg, i) => {
       let child = node.children.get(seg);
       if (!child) {
-        child = { seg, kinds: new Set(), children: new Map(), realDirOnly: false };
+        child = { seg, kinds: new Set(), children: new Map(), realDirOnly: false, large: false };
         node.children.set(seg, child);
       }
       if (i < segs.length - 1) child.kinds.add('dir');
@@ -38,8 +39,9 @@ function buildTree(): Node {
     });
     if (kind) node.kinds.add(kind);
     if (realDirOnly) node.realDirOnly = true;
+    if (large) node.large = true;
   };
-  for (const e of READ_MANIFEST) add(e.pattern, e.kind);
+  for (const e of READ_MANIFEST) add(e.pattern, e.kind, false, e.large ?? false);
   for (const p of REAL_DIRECTORIES_ONLY) add(p, 'dir', true);
   return root;
 }
@@ -58,7 +60,7 @@ function walkCode(root: Node): string[] {
   let depth = 0;
   const emit = (indent: number, text: string) => lines.push('  '.repeat(indent) + text);
   const leaf = (node: Node, pathExpr: string, indent: number) =>
-    emit(indent, node.kinds.has('binary') ? `xpm_binary "${pathExpr}"` : `xpm_text "${pathExpr}"`);
+    emit(indent, node.kinds.has('binary') ? `xpm_binary "${pathExpr}"` : `xpm_text "${pathExpr}"${node.large ? ' large' : ''}`);
   const children = (node: Node, pathExpr: string, indent: number) => {
     for (const child of node.children.values()) {
       const w = wildcard(child.seg);
@@ -230,8 +232,10 @@ xpm_clean() {
   printf '%s' "$1" | tr -c '\040-\176' ' ' | head -c 200
 }
 
-# The text of one file, by content (procfs reports size 0; never cp or cat a sysfs file), capped.
-# Content lines are joined with newlines: a file that ends in a newline ends in an empty "|" line.
+# xpm_text PATH [large]: the text of one file, by content (procfs reports size 0; never cp or cat a
+# sysfs file), capped. Content lines are joined with newlines: a file that ends in a newline ends in an
+# empty "|" line. The shell's read takes a byte per system call: fine for a sysfs value, slow for
+# cpuinfo or a trans_table, whose rest head reads in blocks from the same descriptor.
 xpm_text() {
   _f=$R/$1
   if [ ! -f "$_f" ]; then
@@ -239,7 +243,7 @@ xpm_text() {
     return 0
   fi
   _o=
-  { _o=1; xpm_lines "$1"; } 2>/dev/null <"$_f"
+  { _o=1; xpm_lines "$1" "$2"; } 2>/dev/null <"$_f"
   [ -n "$_o" ] || xpm_err "$1" "$(head -c 1 "$_f" 2>&1 >/dev/null </dev/null)"
 }
 
@@ -248,6 +252,10 @@ xpm_lines() {
   if IFS= read -r _l; then
     xpm_entry "F $1"
     printf '|%s\n' "$_l"
+    if [ -n "$2" ]; then
+      { head -c "$XPM_TEXT_MAX"; echo; } | sed 's/^/|/'
+      return 0
+    fi
     _n=$((@{#_l} + 1))
     while [ "$_n" -le "$XPM_TEXT_MAX" ] && IFS= read -r _l; do
       printf '|%s\n' "$_l"
