@@ -24,7 +24,9 @@ async function seen(host: HostRoot) {
  * The collector, run by each shell a dom0 may have, over every fixture: the decoded stream must give
  * the probe exactly what the fixture directory gives it, and so the same diagnosis.
  */
-describe.each(Object.keys(SHELLS))('collector under %s', (shell) => {
+// bash as `sh` (CentOS 7's /bin/sh) is bash's POSIX mode: --posix stands for it here, and both run in
+// the every-shell and stdin-mode tests.
+describe.each(['dash', 'busybox', 'bash-posix'])('collector under %s', (shell) => {
   it.each(fixtureNames())('%s: the stream diagnoses like the capture directory', async (name) => {
     const dir = path.join(FIXTURES, name);
     const run = await runCollector(shell, ['--root', dir], { bin: fakeTools(dir) });
