@@ -364,8 +364,9 @@ xpm_limited() {
 xpm_run() {
   _name=$1
   _via=$2
-  # The stream names what ran in one printable word; a path with anything else is named by its command.
-  case $_via in *[!A-Za-z0-9_./+:@,=-]*) _via=$_name ;; esac
+  # The stream names what ran in one printable word: a path with anything else by its file name, else by the command.
+  case $_via in *[!A-Za-z0-9_./+:@,=-]*) _via=@{_via##*/} ;; esac
+  case $_via in '' | *[!A-Za-z0-9_./+:@,=-]*) _via=$_name ;; esac
   xpm_entry "C $_name $_via"
   shift 2
   if ! xpm_left "$1"; then
