@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLiveKernelLog } from '../../src/probe/live-kernel-log.js';
-import { DEFAULT_COMMAND_SETTINGS } from '../../src/probe/command-catalog.js';
+import { DEFAULT_COMMAND_SETTINGS } from '../../src/probe/command-settings.js';
 import { isRelevantKernelLine } from '../../src/probe/parse-kernel-log.js';
 import { tmpDir } from '../helpers.js';
 
