@@ -81,7 +81,7 @@ function materialize(liveRoot: string, out: string, rel: string): string {
   return path.join(out, relCur);
 }
 
-function assertEmptyTarget(dir: string): void {
+export function assertEmptyTarget(dir: string): void {
   if (!fs.existsSync(dir)) return;
   if (!fs.statSync(dir).isDirectory()) throw new Error(`${dir} exists and is not a directory`);
   if (fs.readdirSync(dir).length) throw new Error(`${dir} is not empty: refusing to mix captures`);
@@ -125,7 +125,7 @@ function writeCapture(rec: RecordingHost, out: string, version: string): { files
 }
 
 /** An empty directory is information (no policy, module not loaded): keep it alive through git and tar. */
-function markEmptyDirs(dir: string): void {
+export function markEmptyDirs(dir: string): void {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     if (e.isDirectory()) markEmptyDirs(path.join(dir, e.name));
   }
