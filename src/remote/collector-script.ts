@@ -340,6 +340,8 @@ xpm_watchdog() {
   wait "$_z"
   [ -z "$_stop" ] || exit 0
   kill -9 "$2" 2>/dev/null
+  # 7 says "fired": the only exit status that does.
+  exit 7
 }
 
 # Runs argv with a deadline; says "x STATUS", or "t" when the watchdog killed it, on fd 5.
@@ -352,10 +354,15 @@ xpm_limited() {
   _w=$!
   wait "$_p"
   _x=$?
-  if kill "$_w" 2>/dev/null; then
-    printf 'x %s\n' "$_x" >&5
-  else
+  # Whether the watchdog fired is its exit status, not whether it can still be signalled: one that
+  # fired and exited is a zombie until reaped, and a zombie accepts kill. One killed before its trap
+  # was set is reported by some shells ("Terminated") on stderr, which here is the command's.
+  kill "$_w" 2>/dev/null
+  wait "$_w" 2>/dev/null
+  if [ $? -eq 7 ]; then
     printf 't\n' >&5
+  else
+    printf 'x %s\n' "$_x" >&5
   fi
 }
 
