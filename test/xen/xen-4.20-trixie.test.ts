@@ -1,0 +1,5 @@
+import { RELEASES } from './releases.js';
+import { releaseSuite } from './suite.js';
+import { SCENARIOS, type ScenarioName } from './scenarios.js';
+
+releaseSuite(RELEASES.trixie, Object.keys(SCENARIOS) as ScenarioName[]);
