@@ -28,7 +28,9 @@ for d in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu; do
 done
 for d in lib64 usr/lib64; do [ -d "$R/root/$d" ] && cp -a "$R/root/$d/." "$ROOT/usr/lib64/"; done
 rm -rf "$ROOT/usr/lib/x86_64-linux-gnu"/{gconv,engines-3,ossl-modules,audit}
-[ -e "$ROOT/usr/lib64/ld-linux-x86-64.so.2" ] || die "no ld-linux-x86-64.so.2 in $SUITE's libc6"
+# bullseye's /lib64/ld-linux-x86-64.so.2 is an absolute symlink: resolve it inside the image, not on the host.
+inroot() { local p=$1; while [ -L "$ROOT$p" ]; do local t; t=$(readlink "$ROOT$p"); case $t in /*) p=$t ;; *) p=$(dirname "$p")/$t ;; esac; done; [ -e "$ROOT$p" ]; }
+inroot /usr/lib64/ld-linux-x86-64.so.2 || die "no ld-linux-x86-64.so.2 in $SUITE's libc6"
 XB="usr/lib/xen-$XENVER/bin"
 mkdir -p "$ROOT/$XB"
 for b in xenpm xl xenstored xen-init-dom0; do
@@ -47,7 +49,7 @@ missing=$(
   for f in "$ROOT/$XB"/* "$ROOT/usr/bin/kmod" "$ROOT/usr/lib/x86_64-linux-gnu"/*.so*; do
     [ -L "$f" ] && continue
     readelf -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | while read -r so; do
-      [ -e "$ROOT/usr/lib/x86_64-linux-gnu/$so" ] || [ -e "$ROOT/usr/lib64/$so" ] || echo "${f#"$ROOT"} needs $so"
+      inroot "/usr/lib/x86_64-linux-gnu/$so" || inroot "/usr/lib64/$so" || echo "${f#"$ROOT"} needs $so"
     done
   done | sort -u)
 [ -z "$missing" ] || die "library closure incomplete:
