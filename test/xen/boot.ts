@@ -20,18 +20,18 @@ export interface Scenario {
   dom0?: string[];
   /** boot: `modprobe -b xen-acpi-processor` before the daemon starts (like systemd); late: only in a step. */
   module?: 'boot' | 'late';
-  /** kHz for `xenpm set-scaling-maxfreq`, before the daemon starts. */
+  /** kHz for `xenpm set-scaling-maxfreq` in the pinned-under-load step. */
   pin?: number;
   /** kHz for `xenpm set-scaling-speed` in the userspace-lowest step. */
   speed?: number;
-  /** Seconds of CPU-bound load on both vCPUs after the daemon is up. */
+  /** Seconds of CPU-bound load on both vCPUs in the under-load steps. */
   load?: number;
   interval?: string;
   window?: string;
   /** Also run `check --format json` inside dom0 at each step (costs a node start and a probe under TCG). */
   checkInDom0?: boolean;
-  /** What happens in this boot, in order; each step is read out (see init.sh). Default: ['main']. */
-  steps?: string[];
+  /** The situations this boot shows, in order; each is read out (see init.sh). Default: [name]. */
+  steps?: readonly string[];
   timeoutS: number;
 }
 
@@ -104,7 +104,7 @@ function stepOf(blocks: Record<string, string>, step: string, sc: Scenario): Ste
 export async function boot(img: ReleaseImage, sc: Scenario): Promise<BootResult> {
   const cpus = sc.smp?.cpus ?? 2;
   const threads = sc.smp?.threads ?? 1;
-  const steps = sc.steps ?? ['main'];
+  const steps = sc.steps ? [...sc.steps] : [sc.name];
   const logFile = path.join(tmpDir(`xen-${img.release.suite}-${sc.name}-`), 'console.log');
   const xenCmd = `console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console_timestamps=boot ${sc.xen}`.trim();
   const dom0Cmd = [

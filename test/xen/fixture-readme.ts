@@ -6,7 +6,7 @@ import type { ReleaseImage } from './image.js';
 /** Provenance of a saved capture: written from the very boot that produced it. */
 export function writeFixtureReadme(dir: string, img: ReleaseImage, sc: Scenario, step: string, res: BootResult): void {
   const rel = img.release;
-  const steps = sc.steps ?? ['main'];
+  const steps = sc.steps ? [...sc.steps] : [sc.name];
   const qemu = res.qemuCommand
     .replace(/\S*\/xen\/boot\//, 'XEN_DIR/').replace(/\S*\/vmlinuz/, 'VMLINUZ').replace(/\S*\/dom0\.cpio/, 'DOM0.cpio')
     .replace(/file:\S*console\.log/, 'file:console.log').replace(/file=\S*\/(ssdt-[^/ ]+\.aml)/, 'file=$1');
@@ -14,7 +14,7 @@ export function writeFixtureReadme(dir: string, img: ReleaseImage, sc: Scenario,
 
 **A real capture.** Written by \`xen-pm-exporter capture\` running inside a real Debian ${rel.debian} (${rel.suite})
 Xen ${rel.xen} hypervisor with that release's Linux ${img.kernelVersion} PV dom0, booted under QEMU (TCG) by the real-Xen
-suite (\`npm run test:xen\`, scenario \`${sc.name}\`${steps.length > 1 ? `, step \`${step}\` of ${steps.map((s) => `\`${s}\``).join(' → ')}` : ''}; harness in test/xen).
+suite (\`npm run test:xen\`, boot \`${sc.name}\`${steps.length > 1 ? `, situation \`${step}\` of ${steps.map((s) => `\`${s}\``).join(' → ')} (one boot, one daemon)` : ''}; harness in test/xen).
 Nothing in it was edited.
 
 ## Scenario
@@ -42,15 +42,15 @@ function describe(sc: Scenario, step: string): string {
   parts.push(sc.intel ? 'CPU model qemu64 with vendor GenuineIntel (Xen\'s acpi-cpufreq needs an Intel vendor).' : 'CPU model qemu64 (AMD-flavoured).');
   if (sc.smp) parts.push(`${sc.smp.cpus} CPUs, ${sc.smp.threads} threads per core; Xen booted with smt=0, so the odd CPUs are parked.`);
   if (sc.dom0?.length) parts.push(`dom0 kernel command line adds \`${sc.dom0.join(' ')}\`.`);
-  if (sc.pin) parts.push(`\`xenpm set-scaling-maxfreq ${sc.pin}\` before the daemon starts.`);
-  if (sc.load) parts.push(`Both dom0 vCPUs CPU-bound for ${sc.load} s while the daemon probes every ${sc.interval}.`);
+  if (sc.load) parts.push(`The daemon probes every ${sc.interval} with a ${sc.window} stuck window.`);
   const stepText: Record<string, string> = {
-    main: '',
-    before: 'Captured with xen-acpi-processor not loaded (blacklisted; loaded at boot with `modprobe -b`, like systemd-modules-load).',
-    'late-modprobe': 'Captured after a plain `modprobe xen-acpi-processor` by hand (the command-line blacklist does not stop a by-name modprobe).',
-    performance: 'Captured with the governor from the command line (performance).',
-    powersave: 'Captured after `xenpm set-scaling-governor powersave`.',
-    'userspace-lowest': `Captured after \`xenpm set-scaling-governor userspace\` and \`xenpm set-scaling-speed ${sc.speed}\`.`,
+    'module-blacklisted': 'Captured with xen-acpi-processor not loaded: blacklisted, and loaded at boot with `modprobe -b` (what systemd-modules-load does).',
+    'late-module-load': 'Captured after a plain `modprobe xen-acpi-processor` by hand (the command-line blacklist does not stop a by-name modprobe).',
+    'governor-performance': 'Captured with the governor from the command line (performance).',
+    'governor-powersave': 'Captured after `xenpm set-scaling-governor powersave`.',
+    'governor-userspace-lowest': `Captured after \`xenpm set-scaling-governor userspace\` and \`xenpm set-scaling-speed ${sc.speed}\`.`,
+    'free-under-load': `Captured right after both dom0 vCPUs were CPU-bound for ${sc.load} s, nothing pinned.`,
+    'pinned-under-load': `Captured right after \`xenpm set-scaling-maxfreq ${sc.pin}\` and ${sc.load} s more of the same load.`,
   };
   if (stepText[step]) parts.push(stepText[step]!);
   return parts.join(' ');

@@ -11,4 +11,4 @@ const ALL = Object.keys(SCENARIOS) as ScenarioName[];
 releaseSuite(RELEASES.trixie, ALL);
 releaseSuite(RELEASES.bookworm, ALL);
 // Debian 11: the hand-off situations (the newer scenarios run on 4.17 and 4.20).
-releaseSuite(RELEASES.bullseye, ['stock-firmware', 'pstates-uploaded', 'module-blacklisted', 'late-module-load', 'module-off', 'smt-siblings-parked']);
+releaseSuite(RELEASES.bullseye, ['stock-firmware', 'pstates-uploaded', 'module-late', 'module-off', 'smt-siblings-parked']);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CACHE } from './image.js';
+import { SCENARIOS, situationsOf } from './scenarios.js';
 
 /** One cell of the release × scenario table: what the daemon said, as measured. */
 export interface Cell {
@@ -10,6 +11,8 @@ export interface Cell {
   /** `status FINDING,FINDING` per step, e.g. `critical XEN_PSTATE_HANDOFF_MISSING,...`. */
   verdict: string;
   passed: boolean;
+  /** First line of the failure, when the cell failed. */
+  error?: string;
   seconds: number;
 }
 
@@ -34,8 +37,10 @@ export function readMatrix(): Cell[] {
 /** Markdown table: one row per scenario, one column per release (the same table README shows). */
 export function formatMatrix(cells: Cell[]): string {
   const releases = [...new Map(cells.map((c) => [c.suite, c.xen])).entries()].sort((a, b) => a[1].localeCompare(b[1]));
-  const scenarios = [...new Set(cells.map((c) => c.scenario))];
-  const head = `| scenario | ${releases.map(([s, x]) => `Xen ${x} (${s})`).join(' | ')} |`;
+  // Rows in the order the scenarios define their situations.
+  const order = Object.values(SCENARIOS).flatMap((sc) => situationsOf(sc));
+  const scenarios = [...new Set(cells.map((c) => c.scenario))].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const head = `| situation | ${releases.map(([s, x]) => `Xen ${x} (${s})`).join(' | ')} |`;
   const sep = `|---|${releases.map(() => '---').join('|')}|`;
   const rows = scenarios.map((sc) => `| ${sc} | ${releases.map(([s]) => {
     const c = cells.find((x) => x.suite === s && x.scenario === sc);
@@ -48,5 +53,6 @@ export function printMatrix(started: number): void {
   const cells = readMatrix();
   const total = ((Date.now() - started) / 1000).toFixed(0);
   const boots = cells.reduce((s, c) => s + c.seconds, 0).toFixed(0);
-  process.stdout.write(`\nReal-Xen matrix (${cells.length} boots, ${boots} s of QEMU, ${total} s wall):\n${formatMatrix(cells)}\n\n`);
+  const failures = cells.filter((c) => c.error).map((c) => `- ${c.suite} ${c.scenario}: ${c.error}`);
+  process.stdout.write(`\nReal-Xen matrix (${cells.length} boots, ${boots} s of QEMU, ${total} s wall):\n${formatMatrix(cells)}\n${failures.length ? `\nFailures:\n${failures.join('\n')}\n` : ''}\n`);
 }

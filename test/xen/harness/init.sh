@@ -36,7 +36,6 @@ $M xen-privcmd; $M xen-evtchn; $M xen-gntdev
 [ "$MODULE" = boot ] && $M -b xen-acpi-processor 2>&1 | sed 's/^/XPM modprobe: /'
 xenstored --pid-file /var/run/xenstored.pid
 xen-init-dom0 >/dev/null 2>&1
-[ -n "$PIN" ] && xenpm set-scaling-maxfreq "$PIN" 2>&1 | sed 's/^/XPM pin: /'
 XPM="node /xpm/xen-pm-exporter.mjs"
 TOOLS="--xenpm.path $XENBIN/xenpm --xl.path $XENBIN/xl"
 $XPM serve --web.listen-address 127.0.0.1:9863 --probe.interval "$INTERVAL" --probe.stuck-window "$WINDOW" $TOOLS > /tmp/daemon.log 2>&1 &
@@ -50,13 +49,14 @@ get() {
 i=0
 until get /healthz > /dev/null 2>&1; do i=$((i+1)); [ $i -gt 120 ] && break; sleep 1; done
 echo "XPM daemon-up after ${i}s, at $(t)s"
-if [ "$LOAD" -gt 0 ]; then
+# Both dom0 vCPUs CPU-bound for LOAD seconds while the daemon keeps probing.
+load() {
   (while :; do :; done) & L1=$!
   (while :; do :; done) & L2=$!
-  echo "XPM load for ${LOAD}s"
+  echo "XPM load for ${LOAD}s from $(t)s"
   sleep "$LOAD"
   kill $L1 $L2
-fi
+}
 block() { echo "XPM-BEGIN $1"; cat "$2"; echo; echo "XPM-END $1"; }
 # After a change, wait until the daemon has STARTED and finished a probe: two more than now (one
 # may have been under way when the change happened). Probes take seconds under TCG.
@@ -68,10 +68,12 @@ settle() {
 }
 for step in $(echo "$STEPS" | tr , ' '); do
   case "$step" in
-    late-modprobe) $M xen-acpi-processor 2>&1 | sed 's/^/XPM modprobe: /'; settle ;;
-    powersave) xenpm set-scaling-governor powersave 2>&1 | sed 's/^/XPM governor: /'; settle ;;
-    userspace-lowest) xenpm set-scaling-governor userspace 2>&1 | sed 's/^/XPM governor: /'
+    late-module-load) $M xen-acpi-processor 2>&1 | sed 's/^/XPM modprobe: /'; settle ;;
+    governor-powersave) xenpm set-scaling-governor powersave 2>&1 | sed 's/^/XPM governor: /'; settle ;;
+    governor-userspace-lowest) xenpm set-scaling-governor userspace 2>&1 | sed 's/^/XPM governor: /'
       xenpm set-scaling-speed "$SPEED" 2>&1 | sed 's/^/XPM speed: /'; settle ;;
+    free-under-load) load ;;
+    pinned-under-load) xenpm set-scaling-maxfreq "$PIN" 2>&1 | sed 's/^/XPM pin: /'; load ;;
     *) sleep 1 ;;
   esac
   echo "XPM step $step at $(t)s"
@@ -79,8 +81,8 @@ for step in $(echo "$STEPS" | tr , ' '); do
   get /health > /tmp/health.out; block "health@$step" /tmp/health.out
   if [ "$CHECK" = 1 ]; then
     echo "XPM check at $(t)s"
-    $XPM check --format json $TOOLS > /tmp/check.out 2>&1; echo "$?" > /tmp/check.rc
-    block "check-exit@$step" /tmp/check.rc; block "check@$step" /tmp/check.out
+    $XPM check --format json $TOOLS > /tmp/check.out 2> /tmp/check.err; echo "$?" > /tmp/check.rc
+    block "check-exit@$step" /tmp/check.rc; block "check@$step" /tmp/check.out; block "check-stderr@$step" /tmp/check.err
   fi
   echo "XPM capture at $(t)s"
   rm -rf /tmp/cap
