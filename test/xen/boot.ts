@@ -108,11 +108,13 @@ export async function boot(img: ReleaseImage, sc: Scenario): Promise<BootResult>
   const logFile = path.join(tmpDir(`xen-${img.release.suite}-${sc.name}-`), 'console.log');
   const xenCmd = `console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console_timestamps=boot ${sc.xen}`.trim();
   const dom0Cmd = [
+    // No commas anywhere: QEMU splits -initrd at commas (one multiboot module each).
     // quiet: the kernel log is unchanged (the daemon reads it), only the slow emulated console is spared.
-    'console=hvc0 earlyprintk=xen quiet', `xpm.scenario=${sc.name}`, sc.checkInDom0 ? 'xpm.check=1' : '', `xpm.steps=${steps.join(',')}`, `xpm.module=${sc.module ?? 'boot'}`,
+    'console=hvc0 earlyprintk=xen quiet', `xpm.scenario=${sc.name}`, sc.checkInDom0 ? 'xpm.check=1' : '', `xpm.steps=${steps.join('+')}`, `xpm.module=${sc.module ?? 'boot'}`,
     ...(sc.dom0 ?? []), sc.pin ? `xpm.pin=${sc.pin}` : '', sc.speed ? `xpm.speed=${sc.speed}` : '', sc.load ? `xpm.load=${sc.load}` : '',
     sc.interval ? `xpm.interval=${sc.interval}` : '', sc.window ? `xpm.window=${sc.window}` : '',
   ].filter(Boolean).join(' ');
+  if (dom0Cmd.includes(',')) throw new Error(`dom0 command line must not contain a comma (QEMU splits -initrd there): ${dom0Cmd}`);
   const ssdt = sc.ppc === null ? null : buildSsdt(fs.readFileSync(path.join(HARNESS, 'ssdt-pstates.asl'), 'utf8'), fs.mkdtempSync(path.join(CACHE, 'run', 'ssdt-')), cpus, sc.ppc);
   const qemu = [
     'qemu-system-x86_64', '-m', '2048', '-smp', threads > 1 ? `${cpus},sockets=1,cores=${cpus / threads},threads=${threads}` : String(cpus),

@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # /init of the test dom0: set up Xen's plumbing like xencommons does, run the scenario, run the real
 # daemon against the real /sys, kernel log and xenpm, and pass what it says out on the console.
-# A scenario is a list of steps (xpm.steps=a,b,c); each step changes something, then the running
+# A scenario is a list of steps (xpm.steps=a+b+c: QEMU's -initrd would split at commas); each step changes something, then the running
 # daemon's /health and /metrics, an in-dom0 `check --format json` and a capture are emitted as
 # console blocks named after the step. One daemon watches the whole boot.
 /bin/busybox --install -s /bin
@@ -66,7 +66,7 @@ settle() {
   until [ "$(probes)" -ge $((${p0:-0} + 2)) ] 2>/dev/null; do n=$((n+1)); [ $n -gt 180 ] && break; sleep 1; done
   echo "XPM settled after ${n}s (probes $p0 -> $(probes))"
 }
-for step in $(echo "$STEPS" | tr , ' '); do
+for step in $(echo "$STEPS" | tr + ' '); do
   case "$step" in
     late-module-load) $M xen-acpi-processor 2>&1 | sed 's/^/XPM modprobe: /'; settle ;;
     governor-powersave) xenpm set-scaling-governor powersave 2>&1 | sed 's/^/XPM governor: /'; settle ;;
