@@ -144,7 +144,7 @@ export async function boot(img: ReleaseImage, sc: Scenario): Promise<BootResult>
   return {
     log, blocks, steps: stepResults, last: stepResults[steps[steps.length - 1]!]!,
     collectorStream: 'collector-stream' in blocks ? base64Of(blocks['collector-stream']!) : null,
-    qemuCommand: qemu.join(' '), xenCommandLine: xenCmd, dom0CommandLine: dom0Cmd,
+    qemuCommand: qemu.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' '), xenCommandLine: xenCmd, dom0CommandLine: dom0Cmd,
     seconds: (Date.now() - started) / 1000,
   };
 }

@@ -38,6 +38,16 @@ function expectMissingBecauseModule(r: StepResult) {
   metric(r.metrics, /^xen_pm_pstate_handoff\{state="no"\} 1$/m);
 }
 
+/**
+ * Pinned low is a warning; it is critical only when the daemon also saw the CPUs busy at the bottom
+ * over its window (FREQUENCY_STUCK_BELOW_MAX), which happens here because `check` and `capture` (node
+ * under TCG) keep dom0's vCPUs busy while the governor holds them at 1200 MHz. Both are right.
+ */
+function expectPinnedStatus(r: StepResult) {
+  expect(r.health.status).toBe(ids(r.health).includes('FREQUENCY_STUCK_BELOW_MAX') ? 'critical' : 'warning');
+  expect(ids(r.health).filter((id) => !['GOVERNOR_PINNED_LOW', 'FREQUENCY_STUCK_BELOW_MAX', 'TURBO_DISABLED', 'CSTATES_LIMITED'].includes(id))).toEqual([]);
+}
+
 export const EXPECTATIONS: Record<string, { title: string; check: (r: StepResult, res: BootResult, rel: Release) => void }> = {
   'stock-firmware': {
     title: 'no _PSS: critical, FIRMWARE_NO_PSTATES with the reason, not "hand-off missing"',
@@ -140,7 +150,7 @@ export const EXPECTATIONS: Record<string, { title: string; check: (r: StepResult
       expect(ids(r.health)).not.toContain('GOVERNOR_PINNED_LOW');
       expectHandoff(r);
       expect(evidence(r, 'CSTATES_LIMITED')).toContain('Xen command line: max_cstate=1');
-      metric(r.metrics, /^xen_pm_cpu_governor_info\{cpu="0",governor="performance"\} 1$/m);
+      metric(r.metrics, /^xen_pm_cpu_governor_info\{cpu="0",governor="performance",driver="acpi-cpufreq"\} 1$/m);
     },
   },
   'governor-powersave': {
@@ -148,7 +158,7 @@ export const EXPECTATIONS: Record<string, { title: string; check: (r: StepResult
     check: (r) => {
       expect(r.health.pstates['governor']).toBe('powersave');
       expect(evidence(r, 'GOVERNOR_PINNED_LOW')).toMatch(/CPU0: governor powersave/);
-      expect(r.health.status).toBe('warning');
+      expectPinnedStatus(r);
     },
   },
   'governor-userspace-lowest': {
@@ -156,7 +166,7 @@ export const EXPECTATIONS: Record<string, { title: string; check: (r: StepResult
     check: (r) => {
       expect(r.health.pstates['governor']).toBe('userspace');
       expect(evidence(r, 'GOVERNOR_PINNED_LOW')).toMatch(/CPU0: governor userspace, scaling_setspeed 1200000/);
-      expect(r.health.status).toBe('warning');
+      expectPinnedStatus(r);
     },
   },
   'module-off': {

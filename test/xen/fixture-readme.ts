@@ -8,7 +8,7 @@ export function writeFixtureReadme(dir: string, img: ReleaseImage, sc: Scenario,
   const rel = img.release;
   const steps = sc.steps ? [...sc.steps] : [sc.name];
   const qemu = res.qemuCommand
-    .replace(/\S*\/xen\/boot\//, 'XEN_DIR/').replace(/\S*\/vmlinuz/, 'VMLINUZ').replace(/\S*\/dom0\.cpio/, 'DOM0.cpio')
+    .replace(/[^\s,']*\/xen\/boot\//, 'XEN_DIR/').replace(/[^\s,']*\/vmlinuz/, 'VMLINUZ').replace(/[^\s,']*\/dom0\.cpio/, 'DOM0.cpio')
     .replace(/file:\S*console\.log/, 'file:console.log').replace(/file=\S*\/(ssdt-[^/ ]+\.aml)/, 'file=$1');
   const text = `# ${path.basename(dir)}
 
