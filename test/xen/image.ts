@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { REPO } from '../helpers.js';
 import type { Release } from './releases.js';
 
@@ -13,6 +14,16 @@ export const COLLECTOR = path.join(REPO, 'collector/xen-pm-collect');
 
 const env = { ...process.env, XPM_XEN_CACHE: CACHE };
 const sh = (script: string, args: string[]) => execFileSync('bash', [path.join(HARNESS, script), ...args], { stdio: 'inherit', env });
+/** Asynchronous, so a test worker stays responsive to vitest while a release downloads (a blocked worker misses vitest's RPC deadline). */
+const shAsync = async (script: string, args: string[]) => {
+  try {
+    const { stdout } = await promisify(execFile)('bash', [path.join(HARNESS, script), ...args], { env, maxBuffer: 16 << 20 });
+    if (stdout.trim()) process.stdout.write(stdout);
+  } catch (e) {
+    const err = e as Error & { stderr?: string };
+    throw new Error(`${script} ${args.join(' ')} failed: ${err.stderr?.trim() || err.message}`);
+  }
+};
 const hashOf = (...files: string[]) => {
   const h = crypto.createHash('sha256');
   for (const f of files) h.update(fs.readFileSync(f));
@@ -43,15 +54,15 @@ export interface ReleaseImage {
 }
 
 /** Fetches one release (cached) and assembles its dom0 initramfs: release base + node + overlay. */
-export function prepareRelease(rel: Release, parts: { node: string; overlay: string }): ReleaseImage {
-  sh('fetch-release.sh', [rel.suite, rel.xen]);
+export async function prepareRelease(rel: Release, parts: { node: string; overlay: string }): Promise<ReleaseImage> {
+  await shAsync('fetch-release.sh', [rel.suite, rel.xen]);
   const dir = path.join(CACHE, rel.suite);
   const base = path.join(dir, `base-${hashOf(path.join(HARNESS, 'build-base.sh'), path.join(dir, 'ready'))}.cpio`);
-  if (!fs.existsSync(base)) sh('build-base.sh', [rel.suite, rel.xen, base]);
+  if (!fs.existsSync(base)) await shAsync('build-base.sh', [rel.suite, rel.xen, base]);
   const { node, overlay } = parts;
   // The kernel unpacks concatenated cpio archives (plain or compressed) in order: later files win.
   const initrd = path.join(dir, 'dom0.cpio');
-  fs.writeFileSync(initrd, Buffer.concat([base, node, overlay].map((f) => fs.readFileSync(f))));
+  await fs.promises.writeFile(initrd, Buffer.concat(await Promise.all([base, node, overlay].map((f) => fs.promises.readFile(f)))));
   return {
     release: rel,
     xen: path.join(dir, 'xen/boot', `xen-${rel.xen}-amd64`),

@@ -52,7 +52,8 @@ export function formatMatrix(cells: Cell[]): string {
 export function printMatrix(started: number): void {
   const cells = readMatrix();
   const total = ((Date.now() - started) / 1000).toFixed(0);
-  const boots = cells.reduce((s, c) => s + c.seconds, 0).toFixed(0);
+  const boots = new Map(cells.map((c) => [`${c.suite} ${c.seconds}`, c.seconds]));
+  const qemu = [...boots.values()].reduce((s, x) => s + x, 0).toFixed(0);
   const failures = cells.filter((c) => c.error).map((c) => `- ${c.suite} ${c.scenario}: ${c.error}`);
-  process.stdout.write(`\nReal-Xen matrix (${cells.length} boots, ${boots} s of QEMU, ${total} s wall):\n${formatMatrix(cells)}\n${failures.length ? `\nFailures:\n${failures.join('\n')}\n` : ''}\n`);
+  process.stdout.write(`\nReal-Xen matrix (${cells.length} situations in ${boots.size} boots, ${qemu} s of QEMU, ${total} s wall):\n${formatMatrix(cells)}\n${failures.length ? `\nFailures:\n${failures.join('\n')}\n` : ''}\n`);
 }

@@ -65,13 +65,10 @@ async function judge(rel: Release, sc: Scenario, situation: string, res: BootRes
 export function releaseSuite(rel: Release, names: ScenarioName[]): void {
   // Built by the first boot that needs it, so a release whose packages cannot be had FAILS every one
   // of its cells (with the reason) instead of skipping them.
-  let img: ReleaseImage | Error | null = null;
-  const image = (): ReleaseImage => {
-    if (img === null) {
-      try { img = prepareRelease(rel, { node: inject('xenNodeCpio'), overlay: inject('xenOverlayCpio') }); } catch (e) { img = e as Error; }
-    }
-    if (img instanceof Error) throw new Error(`the ${rel.suite} dom0 image could not be built: ${img.message}`);
-    return img;
+  let img: Promise<ReleaseImage> | null = null;
+  const image = async (): Promise<ReleaseImage> => {
+    img ??= prepareRelease(rel, { node: inject('xenNodeCpio'), overlay: inject('xenOverlayCpio') });
+    try { return await img; } catch (e) { throw new Error(`the ${rel.suite} dom0 image could not be built: ${(e as Error).message}`); }
   };
 
   describe.concurrent(`real Xen ${rel.xen} + Linux ${rel.linux} dom0 (Debian ${rel.debian} ${rel.suite}) under QEMU`, () => {
@@ -82,7 +79,7 @@ export function releaseSuite(rel: Release, names: ScenarioName[]): void {
         let res: BootResult;
         let built: ReleaseImage;
         try {
-          built = image();
+          built = await image();
           res = await boot(built, sc);
         } catch (e) {
           for (const s of situations) recordCell({ suite: rel.suite, xen: rel.xen, scenario: s, passed: false, seconds: 0, verdict: 'no boot', error: firstLine(e) });
