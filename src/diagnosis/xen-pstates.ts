@@ -22,8 +22,11 @@ function physicalOnline(s: Snapshot): Map<number, boolean | null> {
   const m = new Map<number, boolean | null>();
   for (const c of s.dom0.physicalCpus ?? []) m.set(c.cpu, c.online);
   const topo = s.xen.topology?.cpus ?? [];
-  if (topo.length) {
-    // Xen leaves offline CPUs (invalid core id) out of get-cpu-topology.
+  // Xen leaves CPUs taken offline (invalid core id) out of get-cpu-topology, but SMT siblings parked
+  // by smt=0 keep their real core ids there (seen on 4.14, 4.17 and 4.20). So the listing proves who
+  // is online only when it has exactly as many rows as `xl info` nr_cpus (the online count).
+  const onlineCount = s.xen.xlInfo?.nrCpus ?? null;
+  if (topo.length && onlineCount !== null && topo.length === onlineCount) {
     const listed = new Set(topo.map((t) => t.cpu));
     const max = Math.max(...listed, (s.xen.xlInfo?.maxCpuId ?? -1));
     for (let i = 0; i <= max; i++) if (m.get(i) === undefined || m.get(i) === null) m.set(i, listed.has(i));
@@ -188,6 +191,12 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateConclusion {
   // 2. Per-CPU answers from get-cpufreq-para.
   const failedCpus = [...new Set(msgs.flatMap((m) => (m.kind === 'cpu-failed' && m.about === 'cpufreq-parameter' ? [m.cpu] : [])))];
   const withData = new Set(blocks.map((b) => b.cpu));
+  // Xen answers get-cpufreq-para only for online CPUs; when as many answered as `xl info` counts
+  // online, every CPU it failed for is offline even where nothing else says so.
+  const onlineCount = s.xen.xlInfo?.nrCpus ?? null;
+  if (onlineCount !== null && withData.size > 0 && withData.size === onlineCount) {
+    for (const c of failedCpus) if (!withData.has(c) && (online.get(c) === undefined || online.get(c) === null)) online.set(c, false);
+  }
   const failedOnline = failedCpus.filter((c) => !withData.has(c) && online.get(c) === true);
   const failedUnknown = failedCpus.filter((c) => !withData.has(c) && (online.get(c) === undefined || online.get(c) === null));
   const failedOffline = failedCpus.filter((c) => !withData.has(c) && online.get(c) === false);

@@ -21,16 +21,43 @@ const EXPECT: Record<string, { kind: string; status: string; controller: string;
   'xen-dom0-offline-smt-siblings': { kind: 'xen-dom0', status: 'ok', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: [], absentIds: ['XEN_ACPI_UPLOAD_ERROR', 'XEN_PSTATE_HANDOFF_PARTIAL'] },
   'xen-dom0-ppc-capped': { kind: 'xen-dom0', status: 'warning', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: ['PSTATES_CAPPED', 'CSTATES_LIMITED'] },
   'xen-dom0-only-cpufreq-para': { kind: 'xen-dom0', status: 'critical', controller: 'none', handoff: 'no', driver: null, ids: ['XEN_PSTATE_HANDOFF_MISSING'], absentIds: ['XEN_ACPI_PROCESSOR_NOT_LOADED'] },
-  // Real captures from Xen 4.17 + Linux 6.1 under QEMU (test/xen).
-  'qemu-xen-4.17-stock-firmware': { kind: 'xen-dom0', status: 'critical', controller: 'none', handoff: 'no', driver: null, ids: ['FIRMWARE_NO_PSTATES', 'XEN_ACPI_PROCESSOR_NOT_LOADED', 'CSTATES_LIMITED'], absentIds: ['XEN_PSTATE_HANDOFF_MISSING'] },
-  'qemu-xen-4.17-pstates-uploaded': { kind: 'xen-dom0', status: 'ok', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: ['TURBO_DISABLED', 'CSTATES_LIMITED'] },
-  'qemu-xen-4.17-module-blacklisted': { kind: 'xen-dom0', status: 'critical', controller: 'none', handoff: 'no', driver: null, ids: ['XEN_PSTATE_HANDOFF_MISSING', 'XEN_ACPI_PROCESSOR_NOT_LOADED', 'CSTATES_LIMITED'], absentIds: ['FIRMWARE_NO_PSTATES'] },
-  'qemu-xen-4.17-cpufreq-none': { kind: 'xen-dom0', status: 'warning', controller: 'none', handoff: 'not-applicable', driver: null, ids: ['XEN_CPUFREQ_DISABLED', 'CSTATES_LIMITED'] },
-  'qemu-xen-4.17-ppc-capped': { kind: 'xen-dom0', status: 'warning', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: ['PSTATES_CAPPED', 'TURBO_DISABLED', 'CSTATES_LIMITED'] },
-  'qemu-xen-4.17-pinned-under-load': { kind: 'xen-dom0', status: 'warning', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: ['PSTATES_CAPPED', 'GOVERNOR_PINNED_LOW', 'TURBO_DISABLED', 'CSTATES_LIMITED'] },
-  'qemu-xen-4.17-free-under-load': { kind: 'xen-dom0', status: 'ok', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: ['TURBO_DISABLED', 'CSTATES_LIMITED'] },
+  // Real captures from Xen 4.14, 4.17 and 4.20 with their Debian dom0 kernels under QEMU (test/xen): below.
   'xen-3.4-dom0-pasted-para': { kind: 'xen-dom0', status: 'ok', controller: 'xen', handoff: 'yes', driver: 'Unknown', ids: [] },
 };
+
+/**
+ * The real-Xen captures (test/xen): the same situation must come out the same on every release, so
+ * each situation is stated once, by hand, and applies to qemu-xen-<xen>-<situation> for each release
+ * that boots it. Under QEMU, Xen never has an idle driver (no _CST) and the CPU has no turbo although
+ * the SSDT lists a turbo entry: CSTATES_LIMITED and TURBO_DISABLED (both info) are right everywhere Xen
+ * has P-states.
+ */
+type Expect = (typeof EXPECT)[string];
+const XEN_OK: Expect = { kind: 'xen-dom0', status: 'ok', controller: 'xen', handoff: 'yes', driver: 'acpi-cpufreq', ids: ['TURBO_DISABLED', 'CSTATES_LIMITED'] };
+const MODULE_MISSING: Expect = { kind: 'xen-dom0', status: 'critical', controller: 'none', handoff: 'no', driver: null, ids: ['XEN_PSTATE_HANDOFF_MISSING', 'XEN_ACPI_PROCESSOR_NOT_LOADED', 'CSTATES_LIMITED'], absentIds: ['FIRMWARE_NO_PSTATES'] };
+const PINNED: Expect = { ...XEN_OK, status: 'warning', ids: ['GOVERNOR_PINNED_LOW', 'TURBO_DISABLED', 'CSTATES_LIMITED'] };
+const QEMU_XEN_SITUATIONS: Record<string, Expect> = {
+  'stock-firmware': { kind: 'xen-dom0', status: 'critical', controller: 'none', handoff: 'no', driver: null, ids: ['FIRMWARE_NO_PSTATES', 'XEN_ACPI_PROCESSOR_NOT_LOADED', 'CSTATES_LIMITED'], absentIds: ['XEN_PSTATE_HANDOFF_MISSING'] },
+  'pstates-uploaded': XEN_OK,
+  'module-blacklisted': MODULE_MISSING,
+  // The same boot after a plain `modprobe xen-acpi-processor`: the blacklist token is still on the command line, but the data reached Xen.
+  'late-module-load': { ...XEN_OK, absentIds: ['XEN_PSTATE_HANDOFF_MISSING', 'XEN_ACPI_PROCESSOR_NOT_LOADED'] },
+  'module-off': { kind: 'xen-dom0', status: 'critical', controller: 'none', handoff: 'no', driver: null, ids: ['XEN_PSTATE_HANDOFF_MISSING', 'CSTATES_LIMITED'], absentIds: ['XEN_ACPI_PROCESSOR_NOT_LOADED', 'FIRMWARE_NO_PSTATES'] },
+  // Parked SMT siblings are offline, not missing data: nothing partial, no upload error.
+  'smt-siblings-parked': { ...XEN_OK, absentIds: ['XEN_PSTATE_HANDOFF_PARTIAL', 'XEN_ACPI_UPLOAD_ERROR'] },
+  'cpufreq-none': { kind: 'xen-dom0', status: 'warning', controller: 'none', handoff: 'not-applicable', driver: null, ids: ['XEN_CPUFREQ_DISABLED', 'CSTATES_LIMITED'], absentIds: ['XEN_PSTATE_HANDOFF_MISSING'] },
+  'ppc-capped': { ...XEN_OK, status: 'warning', ids: ['PSTATES_CAPPED', 'TURBO_DISABLED', 'CSTATES_LIMITED'] },
+  'free-under-load': XEN_OK,
+  // One capture is one probe: the stuck finding needs history, so only the pin shows (as a cap and as pinned low).
+  'pinned-under-load': { ...PINNED, ids: ['PSTATES_CAPPED', ...PINNED.ids] },
+  'governor-performance': { ...XEN_OK, absentIds: ['GOVERNOR_PINNED_LOW'] },
+  'governor-powersave': PINNED,
+  'governor-userspace-lowest': PINNED,
+};
+const HANDOFF_SITUATIONS = ['stock-firmware', 'pstates-uploaded', 'module-blacklisted', 'late-module-load', 'module-off', 'smt-siblings-parked'];
+for (const [xen, situations] of [['4.14', HANDOFF_SITUATIONS], ['4.17', Object.keys(QEMU_XEN_SITUATIONS)], ['4.20', Object.keys(QEMU_XEN_SITUATIONS)]] as const) {
+  for (const s of situations) EXPECT[`qemu-xen-${xen}-${s}`] = QEMU_XEN_SITUATIONS[s]!;
+}
 
 describe('every fixture has stated semantics', () => {
   it('no fixture without an expectation and no expectation without a fixture', () => {

@@ -34,6 +34,25 @@ describe('situations misread before, read right now', () => {
     expect(f?.summary).toMatch(/SMT siblings/);
   });
 
+  it('SMT siblings parked by smt=0 on a dom0 without xen_cpu online files: get-cpu-topology still lists them, xl info counts them offline, no partial hand-off', async () => {
+    // The real Xen 4.20 capture, minus /sys/devices/system/xen_cpu/*/online (older dom0 kernels lack them).
+    const dir = capture({}, 'qemu-xen-4.20-smt-siblings-parked');
+    for (const d of fs.readdirSync(path.join(dir, 'sys/devices/system/xen_cpu'))) fs.rmSync(path.join(dir, 'sys/devices/system/xen_cpu', d, 'online'), { force: true });
+    const r = await reportFor(dir);
+    expect(r.status).toBe('ok');
+    expect(ids(r)).not.toContain('XEN_PSTATE_HANDOFF_PARTIAL');
+    expect(r.cpus.filter((c) => !c.online).map((c) => c.cpu)).toEqual([1, 3]);
+  });
+
+  it('a CPU Xen has no data for while more CPUs are online than answered: not proven offline, so still reported', async () => {
+    const dir = capture({}, 'qemu-xen-4.20-smt-siblings-parked');
+    for (const d of fs.readdirSync(path.join(dir, 'sys/devices/system/xen_cpu'))) fs.rmSync(path.join(dir, 'sys/devices/system/xen_cpu', d, 'online'), { force: true });
+    const info = fs.readFileSync(path.join(dir, 'commands/xl-info.stdout'), 'utf8').replace(/^nr_cpus(\s+): 2$/m, 'nr_cpus$1: 4');
+    fs.writeFileSync(path.join(dir, 'commands/xl-info.stdout'), info);
+    const r = await reportFor(dir);
+    expect(ids(r)).toContain('XEN_PSTATE_HANDOFF_PARTIAL');
+  });
+
   it('xenpm and xl cannot open the privileged interface (permission denied, non-zero exit): failed sources, quoted', async () => {
     const denied = sample('xenpm-4.7plus-non-root-dom0.stderr');
     const files: Files = {};

@@ -1,50 +1,65 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { REPO, tmpDir } from '../helpers.js';
-
-export const CACHE = process.env.XPM_XEN_CACHE ?? '/var/tmp/xen-pm-exporter-xen';
-const HARNESS = path.join(REPO, 'test/xen/harness');
+import { execFileSync, spawn } from 'node:child_process';
+import { tmpDir } from '../helpers.js';
+import type { Report } from '../../src/diagnosis/report.js';
+import { buildSsdt } from './ssdt.js';
+import { CACHE, HARNESS, type ReleaseImage } from './image.js';
 
 export interface Scenario {
   name: string;
   /** Xen's acpi-cpufreq only takes P-states on an Intel-vendor CPU (QEMU's qemu64 is AMD-flavoured). */
   intel: boolean;
-  ssdt: 'none' | 'ppc0' | 'ppc2';
-  xenCpufreq: string;
-  blacklist?: boolean;
-  /** kHz for `xenpm set-scaling-maxfreq`, before the daemon starts. */
+  /** _PPC value of the P-state SSDT, or no SSDT (stock QEMU firmware). */
+  ppc: number | null;
+  /** Extra Xen command-line options (cpufreq=…, smt=0, max_cstate=…). */
+  xen: string;
+  /** QEMU topology; default 2 CPUs, 1 thread each. */
+  smp?: { cpus: number; threads: number };
+  /** Dom0 kernel command-line additions (modprobe.blacklist=…, xen_acpi_processor.off=1). */
+  dom0?: string[];
+  /** boot: `modprobe -b xen-acpi-processor` before the daemon starts (like systemd); late: only in a step. */
+  module?: 'boot' | 'late';
+  /** kHz for `xenpm set-scaling-maxfreq` in the pinned-under-load step. */
   pin?: number;
-  /** Seconds of CPU-bound load on both vCPUs after the daemon is up. */
+  /** kHz for `xenpm set-scaling-speed` in the userspace-lowest step. */
+  speed?: number;
+  /** Seconds of CPU-bound load on both vCPUs in the under-load steps. */
   load?: number;
   interval?: string;
   window?: string;
+  /** Also run `check --format json` inside dom0 at each step (costs a node start and a probe under TCG). */
+  checkInDom0?: boolean;
+  /** The situations this boot shows, in order; each is read out (see init.sh). Default: [name]. */
+  steps?: readonly string[];
   timeoutS: number;
+}
+
+export type Health = Report;
+
+/** What the running daemon, an in-dom0 `check` and a capture said after one step. */
+export interface StepResult {
+  healthStatus: number;
+  health: Health;
+  metrics: string;
+  /** `check` run inside dom0 right after the daemon was read; null unless the scenario asks for it. */
+  check: Report | null;
+  checkExit: number | null;
+  captureDir: string;
 }
 
 export interface BootResult {
   log: string;
   blocks: Record<string, string>;
-  healthStatus: number;
-  health: { status: string; verdict: string; pstates: Record<string, unknown>; findings: Array<{ id: string; severity: string; evidence: string[] }>; platform: { kind: string } };
-  metrics: string;
-  captureDir: string;
+  steps: Record<string, StepResult>;
+  /** The last step, for one-step scenarios. */
+  last: StepResult;
+  /** `sh /xpm/xen-pm-collect` output inside dom0; null when the repository has no collector. */
+  collectorStream: Buffer | null;
+  qemuCommand: string;
+  xenCommandLine: string;
+  dom0CommandLine: string;
   seconds: number;
-}
-
-/** Installs packages, bundles the daemon, builds the dom0 root and the SSDTs. Fails loudly when QEMU cannot run. */
-export function prepare(): void {
-  execFileSync('bash', [path.join(HARNESS, 'install-deps.sh')], { stdio: 'inherit', env: { ...process.env, XPM_XEN_CACHE: CACHE } });
-  const q = spawnSync('qemu-system-x86_64', ['--version'], { encoding: 'utf8' });
-  if (q.error || q.status !== 0) throw new Error(`QEMU cannot run here: ${q.error?.message ?? q.stderr}`);
-  execFileSync(process.execPath, [path.join(REPO, 'scripts/bundle.mjs')], { cwd: REPO, stdio: 'ignore' });
-  execFileSync('bash', [path.join(HARNESS, 'build-root.sh'), path.join(REPO, 'dist/xen-pm-exporter.mjs'), path.join(CACHE, 'dom0.cpio.gz')], { stdio: 'ignore', env: { ...process.env, XPM_XEN_CACHE: CACHE } });
-  const asl = fs.readFileSync(path.join(HARNESS, 'ssdt-pstates.asl'), 'utf8');
-  for (const ppc of [0, 2]) {
-    const src = path.join(CACHE, `ssdt-ppc${ppc}.asl`);
-    fs.writeFileSync(src, asl.replace(/PPC_VALUE/g, String(ppc)));
-    execFileSync('iasl', ['-p', path.join(CACHE, `ssdt-ppc${ppc}`), src], { stdio: 'ignore' });
-  }
 }
 
 /** Lines between `XPM-BEGIN name` and `XPM-END name`, without the hypervisor's own console lines. */
@@ -62,36 +77,74 @@ export function blocksOf(log: string): Record<string, string> {
   return out;
 }
 
-export function boot(sc: Scenario): BootResult {
-  const kv = fs.readdirSync(path.join(CACHE, 'kernel/lib/modules'))[0]!;
-  const logFile = path.join(tmpDir(`xen-${sc.name}-`), 'console.log');
-  const xenCmd = `console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console_timestamps=boot ${sc.xenCpufreq}`;
+const base64Of = (block: string) => Buffer.from(block.split('\n').filter((l) => /^[A-Za-z0-9+/=]+$/.test(l)).join(''), 'base64');
+
+function jsonBlock<T>(block: string | undefined, what: string): T {
+  if (block === undefined) throw new Error(`no ${what} block on the console`);
+  try { return JSON.parse(block) as T; } catch { throw new Error(`${what} is not JSON:\n${block.slice(0, 2000)}`); }
+}
+
+function stepOf(blocks: Record<string, string>, step: string, sc: Scenario): StepResult {
+  for (const b of ['metrics', 'health', 'capture-tgz', ...(sc.checkInDom0 ? ['check', 'check-exit'] : [])]) {
+    if (!(`${b}@${step}` in blocks)) throw new Error(`no ${b}@${step} block on the console`);
+  }
+  const [status, ...health] = blocks[`health@${step}`]!.split('\n');
+  const [, ...metrics] = blocks[`metrics@${step}`]!.split('\n');
+  const dir = tmpDir(`xen-cap-${sc.name}-${step}-`);
+  execFileSync('tar', ['xzf', '-', '-C', dir], { input: base64Of(blocks[`capture-tgz@${step}`]!) });
+  return {
+    healthStatus: Number(status), health: jsonBlock<Health>(health.join('\n'), `health@${step}`), metrics: metrics.join('\n'),
+    check: sc.checkInDom0 ? jsonBlock<Report>(blocks[`check@${step}`], `check@${step}`) : null,
+    checkExit: sc.checkInDom0 ? Number(blocks[`check-exit@${step}`]!.trim()) : null,
+    captureDir: path.join(dir, 'cap'),
+  };
+}
+
+/** Boots Xen + the release's dom0 under QEMU (TCG) and collects what init.sh printed. Asynchronous, so two boots can share the two cores. */
+export async function boot(img: ReleaseImage, sc: Scenario): Promise<BootResult> {
+  const cpus = sc.smp?.cpus ?? 2;
+  const threads = sc.smp?.threads ?? 1;
+  const steps = sc.steps ? [...sc.steps] : [sc.name];
+  const logFile = path.join(tmpDir(`xen-${img.release.suite}-${sc.name}-`), 'console.log');
+  const xenCmd = `console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console_timestamps=boot ${sc.xen}`.trim();
   const dom0Cmd = [
-    'console=hvc0 earlyprintk=xen', `xpm.scenario=${sc.name}`,
-    sc.blacklist ? 'modprobe.blacklist=xen_acpi_processor' : '',
-    sc.pin ? `xpm.pin=${sc.pin}` : '', sc.load ? `xpm.load=${sc.load}` : '',
+    // No commas anywhere: QEMU splits -initrd at commas (one multiboot module each).
+    // quiet: the kernel log is unchanged (the daemon reads it), only the slow emulated console is spared.
+    'console=hvc0 earlyprintk=xen quiet', `xpm.scenario=${sc.name}`, sc.checkInDom0 ? 'xpm.check=1' : '', `xpm.steps=${steps.join('+')}`, `xpm.module=${sc.module ?? 'boot'}`,
+    ...(sc.dom0 ?? []), sc.pin ? `xpm.pin=${sc.pin}` : '', sc.speed ? `xpm.speed=${sc.speed}` : '', sc.load ? `xpm.load=${sc.load}` : '',
     sc.interval ? `xpm.interval=${sc.interval}` : '', sc.window ? `xpm.window=${sc.window}` : '',
   ].filter(Boolean).join(' ');
-  const args = [
-    String(sc.timeoutS), 'qemu-system-x86_64', '-m', '2048', '-smp', '2', '-cpu', sc.intel ? 'qemu64,vendor=GenuineIntel' : 'qemu64',
+  if (dom0Cmd.includes(',')) throw new Error(`dom0 command line must not contain a comma (QEMU splits -initrd there): ${dom0Cmd}`);
+  const ssdt = sc.ppc === null ? null : buildSsdt(fs.readFileSync(path.join(HARNESS, 'ssdt-pstates.asl'), 'utf8'), fs.mkdtempSync(path.join(CACHE, 'run', 'ssdt-')), cpus, sc.ppc);
+  const qemu = [
+    'qemu-system-x86_64', '-m', '2048', '-smp', threads > 1 ? `${cpus},sockets=1,cores=${cpus / threads},threads=${threads}` : String(cpus),
+    '-cpu', sc.intel ? 'qemu64,vendor=GenuineIntel' : 'qemu64',
     '-display', 'none', '-monitor', 'none', '-no-reboot', '-serial', `file:${logFile}`,
-    '-kernel', path.join(CACHE, 'xen/boot/xen-4.17-amd64'), '-append', xenCmd,
-    '-initrd', `${path.join(CACHE, 'kernel/boot', `vmlinuz-${kv}`)} ${dom0Cmd},${path.join(CACHE, 'dom0.cpio.gz')}`,
-    ...(sc.ssdt === 'none' ? [] : ['-acpitable', `file=${path.join(CACHE, `ssdt-${sc.ssdt}.aml`)}`]),
+    '-kernel', img.xen, '-append', xenCmd,
+    '-initrd', `${img.vmlinuz} ${dom0Cmd},${img.initrd}`,
+    ...(ssdt ? ['-acpitable', `file=${ssdt}`] : []),
   ];
   const started = Date.now();
-  const r = spawnSync('timeout', args, { encoding: 'utf8' });
+  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const p = spawn('timeout', [String(sc.timeoutS), ...qemu], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => { if (err.length < 10_000) err += d.toString(); });
+    p.on('error', reject);
+    p.on('close', (c) => resolve({ code: c, stderr: err }));
+  });
   const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
-  if (r.status !== 0) throw new Error(`QEMU exited ${r.status} (${r.status === 124 ? 'timeout' : r.stderr}); console tail:\n${log.slice(-3000)}`);
+  if (code !== 0) throw new Error(`QEMU exited ${code} (${code === 124 ? `timeout after ${sc.timeoutS} s` : stderr}); console tail:\n${log.slice(-4000)}`);
   const blocks = blocksOf(log);
-  for (const b of ['metrics', 'health', 'capture-tgz']) if (!(b in blocks)) throw new Error(`no ${b} block on the console; tail:\n${log.slice(-3000)}`);
-  const [status, ...health] = blocks['health']!.split('\n');
-  const [, ...metrics] = blocks['metrics']!.split('\n');
-  const captureDir = tmpDir(`xen-cap-${sc.name}-`);
-  const tgz = Buffer.from(blocks['capture-tgz']!.split('\n').filter((l) => /^[A-Za-z0-9+/=]+$/.test(l)).join(''), 'base64');
-  execFileSync('tar', ['xzf', '-', '-C', captureDir], { input: tgz });
+  let stepResults: Record<string, StepResult>;
+  try {
+    stepResults = Object.fromEntries(steps.map((s) => [s, stepOf(blocks, s, sc)]));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; console tail:\n${log.slice(-4000)}`);
+  }
   return {
-    log, blocks, healthStatus: Number(status), health: JSON.parse(health.join('\n')), metrics: metrics.join('\n'),
-    captureDir: path.join(captureDir, 'cap'), seconds: (Date.now() - started) / 1000,
+    log, blocks, steps: stepResults, last: stepResults[steps[steps.length - 1]!]!,
+    collectorStream: 'collector-stream' in blocks ? base64Of(blocks['collector-stream']!) : null,
+    qemuCommand: qemu.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' '), xenCommandLine: xenCmd, dom0CommandLine: dom0Cmd,
+    seconds: (Date.now() - started) / 1000,
   };
 }

@@ -1,8 +1,12 @@
 #!/bin/busybox sh
 # /init of the test dom0: set up Xen's plumbing like xencommons does, run the scenario, run the real
 # daemon against the real /sys, kernel log and xenpm, and pass what it says out on the console.
+# A scenario is a list of steps (xpm.steps=a+b+c: QEMU's -initrd would split at commas); each step changes something, then the running
+# daemon's /health and /metrics, an in-dom0 `check --format json` and a capture are emitted as
+# console blocks named after the step. One daemon watches the whole boot.
 /bin/busybox --install -s /bin
-export PATH=/usr/lib/xen-4.17/bin:/sbin:/bin:/usr/bin:/usr/sbin
+XENBIN=$(ls -d /usr/lib/xen-*/bin | head -n1)
+export PATH=$XENBIN:/sbin:/bin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -12,42 +16,91 @@ mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /var/run
 ip link set lo up
 dmesg -n 1                       # keep kernel messages off the console from here on
+# Seconds since dom0 boot, to see where a slow boot spends its time.
+t() { cut -d' ' -f1 /proc/uptime; }
 arg() { sed -n "s/.*xpm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 SCENARIO=$(arg scenario)
 INTERVAL=$(arg interval); INTERVAL=${INTERVAL:-2s}
 WINDOW=$(arg window); WINDOW=${WINDOW:-20s}
 LOAD=$(arg load); LOAD=${LOAD:-0}
 PIN=$(arg pin)
-echo "XPM scenario=$SCENARIO"
+SPEED=$(arg speed)
+MODULE=$(arg module); MODULE=${MODULE:-boot}
+STEPS=$(arg steps); STEPS=${STEPS:-main}
+CHECK=$(arg check)               # 1: also run `check` inside dom0 at each step (a node start and a probe: slow under TCG)
+echo "XPM scenario=$SCENARIO xen-tools=$XENBIN kernel=$(uname -r)"
 M=/sbin/modprobe
 $M xenfs && mount -t xenfs xenfs /proc/xen
 $M xen-privcmd; $M xen-evtchn; $M xen-gntdev
 # systemd-modules-load applies the command-line blacklist (modprobe -b); a plain modprobe would not.
-$M -b xen-acpi-processor 2>&1 | sed 's/^/XPM modprobe: /'
+[ "$MODULE" = boot ] && $M -b xen-acpi-processor 2>&1 | sed 's/^/XPM modprobe: /'
 xenstored --pid-file /var/run/xenstored.pid
 xen-init-dom0 >/dev/null 2>&1
-[ -n "$PIN" ] && xenpm set-scaling-maxfreq "$PIN" 2>&1 | sed 's/^/XPM pin: /'
 XPM="node /xpm/xen-pm-exporter.mjs"
-TOOLS="--xenpm.path /usr/lib/xen-4.17/bin/xenpm --xl.path /usr/lib/xen-4.17/bin/xl"
+# The 5 s default command timeout is for real hardware: emulated `xl info` took longer on a busy host
+# (PROBE_FAILED in one view only). 60 s still bounds a hung command.
+TOOLS="--xenpm.path $XENBIN/xenpm --xl.path $XENBIN/xl --xenpm.timeout 60s"
 $XPM serve --web.listen-address 127.0.0.1:9863 --probe.interval "$INTERVAL" --probe.stuck-window "$WINDOW" $TOOLS > /tmp/daemon.log 2>&1 &
-get() { node -e "fetch('http://127.0.0.1:9863$1').then(async r => { process.stdout.write(r.status + '\n' + await r.text()) }, e => { console.log('000'); process.exit(1) })"; }
+# HTTP by busybox nc (a node per request would cost seconds of emulated CPU): the status code on the
+# first line, then the body.
+get() {
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" | nc -w 30 127.0.0.1 9863 > /tmp/http.raw 2>/dev/null || { echo 000; return 1; }
+  awk 'NR==1 { print $2; next } body { print; next } /^\r?$/ { body=1 }' /tmp/http.raw
+  head -n1 /tmp/http.raw | grep -q ' 200 \| 503 '
+}
 i=0
 until get /healthz > /dev/null 2>&1; do i=$((i+1)); [ $i -gt 120 ] && break; sleep 1; done
-echo "XPM daemon-up after ${i}s"
-if [ "$LOAD" -gt 0 ]; then
+echo "XPM daemon-up after ${i}s, at $(t)s"
+# Both dom0 vCPUs CPU-bound for LOAD seconds while the daemon keeps probing.
+load() {
   (while :; do :; done) & L1=$!
   (while :; do :; done) & L2=$!
-  echo "XPM load for ${LOAD}s"
+  echo "XPM load for ${LOAD}s from $(t)s"
   sleep "$LOAD"
   kill $L1 $L2
-fi
-sleep 1
+}
 block() { echo "XPM-BEGIN $1"; cat "$2"; echo; echo "XPM-END $1"; }
-get /metrics > /tmp/metrics.out; block metrics /tmp/metrics.out
-get /health > /tmp/health.out; block health /tmp/health.out
+# After a change, wait until the daemon has STARTED and finished a probe: two more than now (one
+# may have been under way when the change happened). Probes take seconds under TCG.
+probes() { get /healthz | sed -n 's/.*"probesTotal":\([0-9]*\).*/\1/p'; }
+settle() {
+  p0=$(probes); n=0
+  until [ "$(probes)" -ge $((${p0:-0} + 2)) ] 2>/dev/null; do n=$((n+1)); [ $n -gt 180 ] && break; sleep 1; done
+  echo "XPM settled after ${n}s (probes $p0 -> $(probes))"
+}
+for step in $(echo "$STEPS" | tr + ' '); do
+  case "$step" in
+    late-module-load) $M xen-acpi-processor 2>&1 | sed 's/^/XPM modprobe: /'; settle ;;
+    governor-powersave) xenpm set-scaling-governor powersave 2>&1 | sed 's/^/XPM governor: /'; settle ;;
+    governor-userspace-lowest) xenpm set-scaling-governor userspace 2>&1 | sed 's/^/XPM governor: /'
+      xenpm set-scaling-speed "$SPEED" 2>&1 | sed 's/^/XPM speed: /'; settle ;;
+    free-under-load) load ;;
+    pinned-under-load) xenpm set-scaling-maxfreq "$PIN" 2>&1 | sed 's/^/XPM pin: /'; load ;;
+    *) sleep 1 ;;
+  esac
+  echo "XPM step $step at $(t)s"
+  get /metrics > /tmp/metrics.out; block "metrics@$step" /tmp/metrics.out
+  get /health > /tmp/health.out; block "health@$step" /tmp/health.out
+  if [ "$CHECK" = 1 ]; then
+    echo "XPM check at $(t)s"
+    $XPM check --format json $TOOLS > /tmp/check.out 2> /tmp/check.err; echo "$?" > /tmp/check.rc
+    block "check-exit@$step" /tmp/check.rc; block "check@$step" /tmp/check.out; block "check-stderr@$step" /tmp/check.err
+  fi
+  echo "XPM capture at $(t)s"
+  rm -rf /tmp/cap
+  $XPM capture --out /tmp/cap $TOOLS > /tmp/capture.log 2>&1; block "capture-log@$step" /tmp/capture.log
+  echo "XPM-BEGIN capture-tgz@$step"; tar czf - -C /tmp cap | base64; echo "XPM-END capture-tgz@$step"
+done
+echo "XPM steps done at $(t)s"
 block daemon-log /tmp/daemon.log
-$XPM capture --out /tmp/cap $TOOLS > /tmp/capture.log 2>&1; block capture-log /tmp/capture.log
-echo "XPM-BEGIN capture-tgz"; tar czf - -C /tmp cap | base64; echo "XPM-END capture-tgz"
+# The fleet collector (collector/xen-pm-collect in the repository), when the image has it.
+if [ -f /xpm/xen-pm-collect ]; then
+  # Its default 25 s deadline is for real hardware: under TCG each xenpm call takes seconds, and a
+  # stream cut at the deadline ("M incomplete") could not be compared with the daemon.
+  sh /xpm/xen-pm-collect --deadline 300 --command-timeout 60 > /tmp/stream 2> /tmp/stream.err; echo "$?" > /tmp/stream.rc
+  block collector-exit /tmp/stream.rc; block collector-stderr /tmp/stream.err
+  echo "XPM-BEGIN collector-stream"; base64 /tmp/stream; echo "XPM-END collector-stream"
+fi
 echo "XPM done"
 sync
 reboot -f

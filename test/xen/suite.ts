@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { openHost } from '../../src/probe/open-host.js';
+import { probeHost } from '../../src/probe/probe-host.js';
+import { diagnose } from '../../src/diagnosis/diagnose.js';
+import { boot, type BootResult, type Scenario, type StepResult } from './boot.js';
+import { COLLECTOR, prepareRelease, type ReleaseImage } from './image.js';
+import { recordCell } from './matrix.js';
+import type { Release } from './releases.js';
+import { SCENARIOS, situationsOf, type ScenarioName } from './scenarios.js';
+import { EXPECTATIONS } from './expectations.js';
+import { writeFixtureReadme } from './fixture-readme.js';
+
+export const ids = (r: { findings: Array<{ id: string }> }) => r.findings.map((f) => f.id).sort();
+const HISTORY_ONLY = ['FREQUENCY_STUCK_BELOW_MAX'];
+
+/** Fixture name of one situation's capture: qemu-xen-<xen>-<situation>. */
+export const fixtureName = (rel: Release, situation: string) => `qemu-xen-${rel.xen}-${situation}`;
+
+/**
+ * The views must agree in every situation: the running daemon (/health), `check` run inside dom0
+ * right after (boots that ask for it), and `check --root` on the capture taken inside dom0 (run here,
+ * on the host). Findings that need probe history (stuck frequency) exist only in the daemon.
+ */
+async function expectViewsAgree(situation: string, r: StepResult) {
+  // Without its history-only findings, the daemon's status is the worst severity of the rest.
+  const rest = r.health.findings.filter((f) => !HISTORY_ONLY.includes(f.id));
+  const status = rest.length === r.health.findings.length ? r.health.status
+    : rest.some((f) => f.severity === 'critical') ? 'critical' : rest.some((f) => f.severity === 'warning') ? 'warning' : 'ok';
+  const daemon = [status, ids({ findings: rest })];
+  expect(r.health.platform.kind).toBe('xen-dom0');
+  expect(r.healthStatus).toBe(r.health.status === 'critical' ? 503 : 200);
+  if (r.check) {
+    expect([r.check.status, ids(r.check)], `in-dom0 check in ${situation}`).toEqual(daemon);
+    expect(r.checkExit).toBe({ ok: 0, warning: 1, critical: 2, unknown: 3 }[r.check.status]);
+  }
+  const cap = diagnose(await probeHost(openHost(r.captureDir)));
+  expect([cap.status, ids(cap)], `check --root on the capture of ${situation}`).toEqual(daemon);
+  if (r.check) expect(cap.verdict).toBe(r.check.verdict);
+}
+
+const verdictOf = (r: StepResult) => `${r.health.status}${r.health.findings.length ? ` ${ids(r.health).join(', ')}` : ''}`;
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
+
+/** Checks one situation of a finished boot and records its matrix cell; returns the failure, if any. */
+async function judge(rel: Release, sc: Scenario, situation: string, res: BootResult, img: ReleaseImage): Promise<unknown> {
+  const r = res.steps[situation]!;
+  // Both are judged even when the first fails: the cell reports the first failure.
+  let error: unknown = null;
+  try { await expectViewsAgree(situation, r); } catch (e) { error = e; }
+  try { EXPECTATIONS[situation]!.check(r, res, rel); } catch (e) { error ??= e; }
+  const save = process.env.XPM_SAVE_CAPTURES;
+  if (save) {
+    const dir = path.join(save, fixtureName(rel, situation));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.cpSync(r.captureDir, dir, { recursive: true, verbatimSymlinks: true });
+    writeFixtureReadme(dir, img, sc, situation, res);
+  }
+  recordCell({ suite: rel.suite, xen: rel.xen, scenario: situation, passed: error === null, seconds: res.seconds, verdict: verdictOf(r), ...(error ? { error: firstLine(error) } : {}) });
+  return error;
+}
+
+/** One describe per release: prepare its image once, boot each scenario once (concurrently with other boots), judge every situation. */
+export function releaseSuite(rel: Release, names: ScenarioName[]): void {
+  // Built by the first boot that needs it, so a release whose packages cannot be had FAILS every one
+  // of its cells (with the reason) instead of skipping them.
+  let img: Promise<ReleaseImage> | null = null;
+  const image = async (): Promise<ReleaseImage> => {
+    img ??= prepareRelease(rel, { node: inject('xenNodeCpio'), overlay: inject('xenOverlayCpio') });
+    try { return await img; } catch (e) { throw new Error(`the ${rel.suite} dom0 image could not be built: ${(e as Error).message}`); }
+  };
+
+  describe.concurrent(`real Xen ${rel.xen} + Linux ${rel.linux} dom0 (Debian ${rel.debian} ${rel.suite}) under QEMU`, () => {
+    for (const name of names) {
+      const sc: Scenario = SCENARIOS[name];
+      const situations = situationsOf(sc);
+      it(`boot ${name}: ${situations.map((s) => `${s} (${EXPECTATIONS[s]!.title})`).join(' → ')}`, async () => {
+        let res: BootResult;
+        let built: ReleaseImage;
+        try {
+          built = await image();
+          res = await boot(built, sc);
+        } catch (e) {
+          for (const s of situations) recordCell({ suite: rel.suite, xen: rel.xen, scenario: s, passed: false, seconds: 0, verdict: 'no boot', error: firstLine(e) });
+          throw e;
+        }
+        const errors: unknown[] = [];
+        for (const s of situations) {
+          const e = await judge(rel, sc, s, res, built);
+          if (e) errors.push(e);
+        }
+        // The fleet collector's hook: its stream comes out exactly when the repository has the script.
+        if (fs.existsSync(COLLECTOR)) expect(res.collectorStream?.length, res.blocks['collector-stderr']).toBeGreaterThan(0);
+        else expect(res.collectorStream).toBeNull();
+        if (errors.length) throw errors[0];
+      }, (sc.timeoutS + 600) * 1000);
+    }
+  });
+}
