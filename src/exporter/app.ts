@@ -91,7 +91,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
     }
     reply.code(HEALTH_CODE[cur.report.status]);
     return asText
-      ? reply.type('text/plain; charset=utf-8').send(renderText(cur.report))
+      ? reply.type('text/plain; charset=utf-8').send(renderText(cur.report, { now: new Date(), fullReport: 'see /health for the JSON report' }))
       : reply.type('application/json; charset=utf-8').send(terminalSafeJson(JSON.stringify(cur.report)));
   });
 
