@@ -12,7 +12,7 @@
 set -euo pipefail
 
 DIR="${XEN_PM_BROWSER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-pm-exporter/browser}"
-LAYOUT=1
+LAYOUT=2
 
 ready() {
   [ "$(cat "$DIR/.layout" 2>/dev/null)" = "$LAYOUT" ] && "$DIR/bin/chromium" --version >/dev/null 2>&1
@@ -50,12 +50,14 @@ for deb in "$STAGE"/debs/*.deb; do dpkg-deb -x "$deb" "$STAGE/root"; done
 rm -rf "$STAGE/debs"
 
 # Only the unpacked DejaVu fonts: screenshots do not change with the fonts a machine has.
-cat >"$STAGE/fonts.conf" <<'EOF'
+# Absolute paths of the final directory (the stage is renamed to it): fontconfig resolves a relative
+# cachedir against the working directory, which would litter the checkout.
+cat >"$STAGE/fonts.conf" <<EOF
 <?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
-  <dir prefix="relative">root/usr/share/fonts</dir>
-  <cachedir prefix="relative">fontconfig-cache</cachedir>
+  <dir>$DIR/root/usr/share/fonts</dir>
+  <cachedir>$DIR/fontconfig-cache</cachedir>
 </fontconfig>
 EOF
 
