@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
     case 'check':
       return runCheck(inv.host, inv.format);
     case 'capture':
-      return runCapture(inv.host, inv.out);
+      return runCapture(inv.host, inv.out, { redact: inv.redact });
     case 'serve': {
       const { serve } = await import('./exporter/serve.js');
       return serve({ ...inv.daemon, workerEntry: new URL(import.meta.url) });

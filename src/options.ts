@@ -11,6 +11,7 @@ const FLAGS = {
   commands: { type: 'string', default: 'auto' },
   format: { type: 'string', default: 'text' },
   out: { type: 'string' },
+  redact: { type: 'boolean', default: false },
   'web.listen-address': { type: 'string', multiple: true },
   'web.config.file': { type: 'string' },
   'web.telemetry-path': { type: 'string', default: '/metrics' },
@@ -42,6 +43,8 @@ Flags:
                                     live on /, capture elsewhere)
   --format text|json                check output format (default text)
   --out DIR                         capture destination; must be empty or absent
+  --redact                          capture: replace host names, serial numbers, MAC and IP addresses and
+                                    root=/UUID= values with placeholders (for a public bug report)
   --web.listen-address ADDR         address to listen on, repeatable (default :9863)
   --web.config.file FILE            exporter-toolkit web config (TLS, basic auth, headers)
   --web.telemetry-path PATH         metrics path (default /metrics)
@@ -64,7 +67,7 @@ export type Invocation =
   | { command: 'help' }
   | { command: 'version' }
   | { command: 'check'; host: HostOptions; format: 'text' | 'json' }
-  | { command: 'capture'; host: HostOptions; out: string }
+  | { command: 'capture'; host: HostOptions; out: string; redact: boolean }
   | { command: 'serve'; daemon: DaemonOptions };
 
 /** A mistake in how the program was called: exit 64 with the usage. */
@@ -117,7 +120,7 @@ export function parseInvocation(argv: string[]): Invocation {
       return { command, host: host(), format: f.format };
     case 'capture':
       if (!f.out) throw new UsageError('capture needs --out DIR');
-      return { command, host: host(), out: f.out };
+      return { command, host: host(), out: f.out, redact: f.redact };
     case 'serve': {
       if (!(LOG_LEVELS as readonly string[]).includes(f['log.level'])) throw new UsageError(`--log.level must be one of ${LOG_LEVELS.join(', ')}`);
       if (!(LOG_FORMATS as readonly string[]).includes(f['log.format'])) throw new UsageError(`--log.format must be ${LOG_FORMATS.join(' or ')}`);
