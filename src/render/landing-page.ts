@@ -81,16 +81,23 @@ td.cpus{max-width:24em;overflow-wrap:anywhere}
 nav ul,footer{color:#555}
 `;
 
-/** A strict policy for the page: nothing may load, only the stylesheet above runs (by its hash). */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(PAGE_CSS).digest('base64')}'`,
-  // The empty data: icon keeps browsers from asking for /favicon.ico.
-  'img-src data:',
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * A strict policy for a page whose only stylesheet is `css`: nothing may load, only that stylesheet applies (by
+ * its hash). A page with more CSS (the fleet page) serves the policy of its own stylesheet.
+ */
+export function cspFor(css: string): string {
+  return [
+    "default-src 'none'",
+    `style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'`,
+    // The empty data: icon keeps browsers from asking for /favicon.ico.
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export const PAGE_CSP = cspFor(PAGE_CSS);
 
 const STATUS_WORD: Record<Status, string> = { ok: 'OK', warning: 'WARNING', critical: 'CRITICAL', unknown: 'UNKNOWN' };
 const KIND = { 'xen-dom0': 'Xen dom0', 'xen-guest': 'Xen guest', 'vm-guest': 'VM guest', 'bare-metal': 'bare metal', unknown: 'unknown platform' } as const;
@@ -148,11 +155,11 @@ function sourcesList(report: Report): string {
   return `<details><summary>Sources: ${report.sources.length - bad} answered, ${bad} did not</summary><ul>${items.join('')}</ul></details>`;
 }
 
-/** The document around a body: the stylesheet the CSP allows, an empty icon, nothing else to fetch. */
-export function pageShell(title: string, body: string): string {
+/** The document around a body: the stylesheet its CSP allows (`cspFor(css)`), an empty icon, nothing else to fetch. */
+export function pageShell(title: string, body: string, css: string = PAGE_CSS): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title><link rel="icon" href="data:,"><style>${PAGE_CSS}</style></head>
+<title>${esc(title)}</title><link rel="icon" href="data:,"><style>${css}</style></head>
 <body><main>
 ${body}
 </main></body></html>

@@ -40,19 +40,29 @@ const COLOUR = {
 const artefacts = path.join(REPO, 'test-artifacts');
 const scratch = tmpDir('screens-');
 let context: BrowserContext;
+let profile = '';
 const daemons: Daemon[] = [];
+
+/** Processes whose command line names this run's browser profile: the browser and its helpers. */
+function browserProcesses(): number[] {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(profile); } catch { return false; }
+  }).map(Number);
+}
 
 beforeAll(async () => {
   expect(CHROMIUM, 'XEN_PM_TEST_CHROMIUM: run through vitest (test/global-setup.ts unpacks chromium)').toBeTruthy();
   fs.mkdirSync(artefacts, { recursive: true });
   // A fresh profile every run: nothing carried over between runs, removed with the scratch directory.
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
   context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM!, headless: true, args: FLAGS, timeout: 90_000, viewport: { width: 1280, height: 900 } });
 }, 120_000);
 
 afterAll(async () => {
   await context?.close();
   await Promise.all(daemons.map((d) => d.stop()));
+  // The browser and every helper process it started are gone once the context is closed.
+  if (profile) expect(browserProcesses()).toEqual([]);
 });
 
 /** Serves `root` with the real daemon, opens `/`, and reports what the browser saw and asked for. */
@@ -96,6 +106,15 @@ async function visit(root: string, shot: string) {
 }
 
 describe('the landing page in a real browser', () => {
+  it('runs the unpacked chromium with the flags and a fresh profile', () => {
+    const cmdlines = browserProcesses().map((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
+    const main = cmdlines.find((c) => c.includes('--remote-debugging-pipe'));
+    expect(main, 'the browser process').toBeDefined();
+    expect(main![0]).toMatch(/\/xen-pm-exporter\/browser\/root\/usr\/lib\/chromium\/chromium$/);
+    expect(FLAGS.filter((f) => !main!.includes(f))).toEqual([]);
+    expect(main).toContain(`--user-data-dir=${profile}`);
+  });
+
   it('critical (dom0 never handed its P-states to Xen): the verdict shown on a red banner, nothing else loaded', async () => {
     const v = await visit(path.join(FIXTURES, 'xen-dom0-no-xen-acpi-processor'), 'landing-critical');
     expect(v.report.status).toBe('critical');
