@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Puts the real tools the test suite runs into a private directory, never into the system:
 #   prometheus, promtool (Debian package prometheus), systemd-analyze (systemd + libsystemd-shared),
-#   jsonnet, openssl, systemd-socket-activate (socket activation), and prometheus-node-exporter (the
-#   benchmark's comparison).
+#   jsonnet, openssl, systemd-socket-activate (socket activation), prometheus-node-exporter (the
+#   benchmark's comparison), and for the remote collector: shellcheck, dash, busybox (busybox-static), the
+#   OpenSSH client and ssh-keygen (openssh-client). The OpenSSH server is unpacked by test/remote/sshd.ts.
 # Each Debian package is fetched with `apt-get download` and unpacked with `dpkg-deb -x` into
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/xen-pm-exporter/tools/root
 # with small wrappers in tools/bin that the tests put first on PATH. Nothing is installed, so no
@@ -12,11 +13,17 @@
 # Prints the bin directory on stdout; everything else goes to stderr.
 set -euo pipefail
 
+# sshd (unpacked by test/remote/sshd.ts) refuses to start without its privilege-separation user, which
+# openssh-server's postinst would create. Create it the same way (a system account, no shell, no home).
+if ! getent passwd sshd >/dev/null && [ "$(id -u)" -eq 0 ]; then
+  useradd --system --no-create-home --home-dir /run/sshd --shell /usr/sbin/nologin sshd
+fi
+
 TOOLS="${XEN_PM_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-pm-exporter/tools}"
 BIN="$TOOLS/bin"
 ROOT="$TOOLS/root"
 # Bump when the layout or the package list changes: a cache built by an older script is rebuilt.
-LAYOUT=5
+LAYOUT=6
 
 ready() {
   [ "$(cat "$TOOLS/.layout" 2>/dev/null)" = "$LAYOUT" ] || return 1
@@ -26,7 +33,10 @@ ready() {
     "$BIN/jsonnet" --version >/dev/null 2>&1 &&
     "$BIN/openssl" version >/dev/null 2>&1 &&
     "$BIN/prometheus-node-exporter" --version >/dev/null 2>&1 &&
-    "$BIN/systemd-socket-activate" --version >/dev/null 2>&1
+    "$BIN/systemd-socket-activate" --version >/dev/null 2>&1 &&
+    "$BIN/shellcheck" --version >/dev/null 2>&1 &&
+    "$BIN/ssh" -V >/dev/null 2>&1 &&
+    [ -x "$ROOT/bin/dash" ] && [ -x "$ROOT/bin/busybox" ]
 }
 
 if ready; then
@@ -85,7 +95,7 @@ fetch() {
 
 # Always fetched, installed or not: the tests must not depend on what the machine happens to have.
 # libsystemd-shared carries the libraries systemd-analyze loads and must match systemd's version.
-for p in libsystemd-shared systemd prometheus jsonnet openssl prometheus-node-exporter; do fetch "$p" force; done
+for p in libsystemd-shared systemd prometheus jsonnet openssl prometheus-node-exporter shellcheck dash busybox-static openssh-client; do fetch "$p" force; done
 for deb in "$STAGE"/debs/*.deb; do dpkg-deb -x "$deb" "$STAGE/root"; done
 (cd "$STAGE/debs" && ls) >"$STAGE/packages.txt"
 
@@ -109,6 +119,11 @@ wrapper jsonnet /usr/bin/jsonnet
 wrapper openssl /usr/bin/openssl
 wrapper prometheus-node-exporter /usr/bin/prometheus-node-exporter
 wrapper systemd-socket-activate /usr/bin/systemd-socket-activate
+wrapper shellcheck /usr/bin/shellcheck
+wrapper ssh /usr/bin/ssh
+wrapper ssh-keygen /usr/bin/ssh-keygen
+wrapper dash /bin/dash
+wrapper busybox /bin/busybox
 echo "$LAYOUT" >"$STAGE/.layout"
 
 rm -rf "$TOOLS.old"

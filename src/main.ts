@@ -16,8 +16,12 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`xen-pm-exporter ${VERSION} (node ${process.version})\n`);
       return 0;
     case 'check':
-      return runCheck(inv.host, inv.format);
+      return runCheck(inv.host, inv.format, inv.remote);
     case 'capture':
+      if (inv.remote) {
+        const { runRemoteCapture } = await import('./cli/capture-remote.js');
+        return runRemoteCapture(inv.host, inv.remote, inv.out);
+      }
       return runCapture(inv.host, inv.out, { redact: inv.redact });
     case 'serve': {
       const { serve } = await import('./exporter/serve.js');

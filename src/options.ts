@@ -3,11 +3,17 @@ import { parseArgs } from 'node:util';
 import type { CommandSource, HostOptions } from './probe/open-host.js';
 import type { DaemonOptions } from './exporter/serve.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from './exporter/logger.js';
+import { parseDestination, type SshMode, type SshTarget } from './remote/ssh.js';
 import { parseDuration, parsePositiveDuration } from './util/duration.js';
 
 /** Flags follow the Prometheus exporter convention (`--web.listen-address`, `--log.level` …). */
 const FLAGS = {
-  root: { type: 'string', default: '/' },
+  root: { type: 'string' },
+  ssh: { type: 'string' },
+  'ssh.identity-file': { type: 'string' },
+  'ssh.known-hosts': { type: 'string' },
+  'ssh.mode': { type: 'string', default: 'forced' },
+  'ssh.timeout': { type: 'string', default: '30s' },
   commands: { type: 'string', default: 'auto' },
   format: { type: 'string', default: 'text' },
   out: { type: 'string' },
@@ -36,6 +42,7 @@ Commands:
   serve     (default) serve Prometheus metrics and the health report over HTTP
   check     probe once, print the diagnosis, exit 0 ok / 1 warning / 2 critical / 3 unknown
   capture   write a capture of this host (what the probe reads) to --out DIR
+  check and capture take --ssh DEST to look at a remote dom0 through its collector instead
 
 Flags:
   --root DIR                        host root: / (live) or a capture directory (default /)
@@ -45,6 +52,13 @@ Flags:
   --out DIR                         capture destination; must be empty or absent
   --redact                          capture: replace host names, serial numbers, MAC and IP addresses and
                                     root=/UUID= values with placeholders (for a public bug report)
+  --ssh DEST                        check or capture the dom0 [user@]host[:port] over SSH (OpenSSH client;
+                                    host keys must already be known)
+  --ssh.identity-file FILE          private key for --ssh (default: ssh's own choice, agent included)
+  --ssh.known-hosts FILE            known_hosts file for --ssh (default: ssh's own)
+  --ssh.mode forced|stdin           forced: the key's command= runs the installed collector (default);
+                                    stdin: send the collector to \`sh -s\` (a normal key, no install)
+  --ssh.timeout DURATION            the whole remote collection (default 30s)
   --web.listen-address ADDR         address to listen on, repeatable (default :9863)
   --web.config.file FILE            exporter-toolkit web config (TLS, basic auth, headers)
   --web.telemetry-path PATH         metrics path (default /metrics)
@@ -66,8 +80,8 @@ Durations are Go-style: 500ms, 15s, 1m30s, 2h.
 export type Invocation =
   | { command: 'help' }
   | { command: 'version' }
-  | { command: 'check'; host: HostOptions; format: 'text' | 'json' }
-  | { command: 'capture'; host: HostOptions; out: string; redact: boolean }
+  | { command: 'check'; host: HostOptions; remote: SshTarget | null; format: 'text' | 'json' }
+  | { command: 'capture'; host: HostOptions; remote: SshTarget | null; out: string; redact: boolean }
   | { command: 'serve'; daemon: DaemonOptions };
 
 /** A mistake in how the program was called: exit 64 with the usage. */
@@ -94,17 +108,20 @@ export function parseInvocation(argv: string[]): Invocation {
       throw new UsageError(`--${name}: ${(err as Error).message}`);
     }
   };
+  const root = f.root ?? '/';
   const host = (): HostOptions => {
     if (!['auto', 'live', 'capture'].includes(f.commands)) throw new UsageError(`--commands must be auto, live or capture, not ${JSON.stringify(f.commands)}`);
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(f.root);
-    } catch (err) {
-      throw new UsageError(`--root ${f.root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (f.ssh === undefined) {
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(root);
+      } catch (err) {
+        throw new UsageError(`--root ${root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      if (!st.isDirectory()) throw new UsageError(`--root ${root}: not a directory (a host root is / or a capture directory)`);
     }
-    if (!st.isDirectory()) throw new UsageError(`--root ${f.root}: not a directory (a host root is / or a capture directory)`);
     return {
-      root: f.root,
+      root,
       commands: f.commands as CommandSource,
       settings: {
         xenpmPath: f['xenpm.path'],
@@ -114,13 +131,34 @@ export function parseInvocation(argv: string[]): Invocation {
       },
     };
   };
+  /** `--ssh DEST` and its options; null without --ssh. */
+  const remote = (): SshTarget | null => {
+    const sshOnly = ['ssh.identity-file', 'ssh.known-hosts'] as const;
+    if (f.ssh === undefined) {
+      const stray = sshOnly.find((k) => f[k] !== undefined);
+      if (stray) throw new UsageError(`--${stray} needs --ssh DEST`);
+      return null;
+    }
+    if (f.root !== undefined) throw new UsageError('--ssh and --root exclude each other: a host is either remote or a directory');
+    flag('ssh', () => parseDestination(f.ssh!));
+    if (f['ssh.mode'] !== 'forced' && f['ssh.mode'] !== 'stdin') throw new UsageError(`--ssh.mode must be forced or stdin, not ${JSON.stringify(f['ssh.mode'])}`);
+    return {
+      destination: f.ssh,
+      mode: f['ssh.mode'] as SshMode,
+      identityFile: f['ssh.identity-file'] ?? null,
+      knownHostsFile: f['ssh.known-hosts'] ?? null,
+      timeoutMs: flag('ssh.timeout', () => parsePositiveDuration(f['ssh.timeout'], 'the timeout', 1000)),
+    };
+  };
+  if (command === 'serve' && f.ssh !== undefined) throw new UsageError('--ssh is for check and capture');
   switch (command) {
     case 'check':
       if (f.format !== 'text' && f.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(f.format)}`);
-      return { command, host: host(), format: f.format };
+      return { command, host: host(), remote: remote(), format: f.format };
     case 'capture':
       if (!f.out) throw new UsageError('capture needs --out DIR');
-      return { command, host: host(), out: f.out, redact: f.redact };
+      if (f.redact && f.ssh) throw new UsageError('--redact does not apply to --ssh yet: capture over ssh, then `capture --root DIR --redact --out NEW`');
+      return { command, host: host(), remote: remote(), out: f.out, redact: f.redact };
     case 'serve': {
       if (!(LOG_LEVELS as readonly string[]).includes(f['log.level'])) throw new UsageError(`--log.level must be one of ${LOG_LEVELS.join(', ')}`);
       if (!(LOG_FORMATS as readonly string[]).includes(f['log.format'])) throw new UsageError(`--log.format must be ${LOG_FORMATS.join(' or ')}`);

@@ -91,6 +91,14 @@ local evidence = 'Run `xen-pm-exporter check` on {{ $labels.instance }} (or read
             '{{ $labels.instance }} runs Xen with cpufreq=none (or off, or dom0-kernel): nobody scales frequency. If that is intended, silence this alert for the host. ' + evidence,
           ),
           alert(
+            'XenPmNotScaling',
+            finding(c, 'XEN_NOT_SCALING'),
+            c.sinceBootFor,
+            'warning',
+            'Xen on {{ $labels.instance }} does not scale CPU frequency',
+            'Xen on {{ $labels.instance }} answers "Either Xen cpufreq is disabled or no valid information is registered!": it was booted with cpufreq disabled, or dom0 never handed it the P-states. ' + evidence,
+          ),
+          alert(
             'XenPmToolsUnavailable',
             finding(c, 'XEN_TOOLS_UNAVAILABLE'),
             c.sinceBootFor,

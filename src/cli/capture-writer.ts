@@ -55,7 +55,7 @@ function materialize(sourceRoot: string, out: string, rel: string): string {
 }
 
 /** An empty directory is information (no policy, module not loaded): keep it alive through git and tar. */
-function markEmptyDirs(dir: string): void {
+export function markEmptyDirs(dir: string): void {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     if (e.isDirectory()) markEmptyDirs(path.join(dir, e.name));
   }

@@ -8,6 +8,8 @@ import { openHost, type HostOptions } from '../probe/open-host.js';
 import { ProbeCycle } from '../cycle/probe-cycle.js';
 import { VERSION } from '../util/version.js';
 import { assertEmptyTarget, writeCapture, type CaptureBundle } from './capture-writer.js';
+// capture-remote.ts writes a streamed capture with the same helpers.
+export { assertEmptyTarget, markEmptyDirs } from './capture-writer.js';
 import { captureSummary } from './capture-summary.js';
 import { Redactor } from './redact.js';
 

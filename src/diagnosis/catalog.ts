@@ -40,6 +40,14 @@ export const CATALOG: Record<FindingId, { severity: Severity; title: string; rem
       'Frequency is deliberately unmanaged. If that is not intended, drop `cpufreq=none` (or `cpufreq=dom0-kernel`) from the Xen command line ' +
       '(GRUB_CMDLINE_XEN_DEFAULT in /etc/default/grub, then update-grub) and reboot.',
   },
+  XEN_NOT_SCALING: {
+    severity: 'warning',
+    title: 'Xen is not scaling CPU frequency, and its answer does not say why',
+    remedy:
+      'Xen 4.19+ says "Either Xen cpufreq is disabled or no valid information is registered!" for two causes. Tell them apart: ' +
+      '`xl info | grep xen_commandline` shows cpufreq=none (or dom0-kernel) when it is disabled on purpose; otherwise dom0 never ' +
+      'handed over the P-states — `lsmod | grep xen_acpi_processor` and, with cpufreq=xen:verbose, `xl dmesg | grep "Px State"` show it.',
+  },
   XEN_TOOLS_UNAVAILABLE: {
     severity: 'warning',
     title: 'xenpm cannot talk to the hypervisor, so Xen\'s view of P-states is unknown',

@@ -19,7 +19,34 @@ function xenpmAnsweredAsDom0(s: Snapshot): string | null {
   if (x.idle?.cpus.length) return 'xenpm get-cpuidle-states returned per-CPU data';
   if (x.states?.cpus.length) return 'xenpm get-cpufreq-states returned per-CPU data';
   if (x.xlInfo?.xenVersion) return `xl info answered (xen_version ${x.xlInfo.xenVersion})`;
+  // Xen's own answers (4.19+ says why it has no data) also come only after xenpm got past physinfo.
+  const spoke = [x.para, x.states, x.idle].flatMap((o) => o?.messages ?? []).find((m) => XEN_ANSWERS.has(m.kind));
+  if (spoke) return `xenpm: ${spoke.line} (Xen answered, which it does only for the control domain)`;
+  if (x.xlDmesg) return 'xl dmesg answered: only the control domain can read the hypervisor console';
   return null;
+}
+
+/** xenpm messages that are Xen's own answer to the control domain, not a tool failure. */
+const XEN_ANSWERS = new Set(['cpu-failed', 'cpufreq-not-enabled', 'cpufreq-disabled-or-unregistered', 'cpuidle-disabled-or-unregistered', 'pstate-info-unsupported', 'both-disabled']);
+
+/** A kernel-log line printed by xen_acpi_processor itself: the driver only runs in the control domain. */
+function driverRanInDom0(s: Snapshot): string | null {
+  const l = s.kernelLog.lines.find((x) => ['xen-acpi-uploading', 'xen-acpi-uploaded', 'xen-acpi-max-id', 'xen-acpi-upload-error'].includes(x.event?.kind ?? ''));
+  return l ? `kernel log: ${l.message} (xen_acpi_processor runs only in the control domain)` : null;
+}
+
+/**
+ * Bare metal from the kernel log alone: an x86 boot log from its first line (no `Hypervisor detected` ever
+ * printed, which x86 kernels do for every hypervisor they recognise, no Xen line) naming real hardware.
+ */
+function bootLogSaysBareMetal(s: Snapshot): string[] | null {
+  const lines = s.kernelLog.lines;
+  const banner = lines.find((l) => l.event?.kind === 'boot-banner' && (l.uptimeSeconds === null || l.uptimeSeconds < 1));
+  const e820 = lines.find((l) => l.event?.kind === 'x86-e820');
+  const dmi = lines.find((l) => l.event?.kind === 'dmi');
+  if (!banner || !e820 || !dmi) return null;
+  if (lines.some((l) => l.event?.kind === 'hypervisor-detected' || l.event?.kind === 'acpi-unprivileged' || l.mentionsXen)) return null;
+  return [`kernel log from boot (${banner.message.slice(0, 60)}…) on ${dmi.message}, with no 'Hypervisor detected' line: an x86 kernel prints one for every hypervisor it runs on`];
 }
 
 /**
@@ -40,6 +67,8 @@ export function classifyPlatform(s: Snapshot): PlatformVerdict {
   if (p.xenCpuBusPresent) ev.push('/sys/devices/system/xen_cpu exists (registered only in dom0)');
   const xenpmDom0 = xenpmAnsweredAsDom0(s);
   if (xenpmDom0) ev.push(xenpmDom0);
+  const driverDom0 = driverRanInDom0(s);
+  if (driverDom0) ev.push(driverDom0);
   if (ev.length) return { kind: 'xen-dom0', hypervisor: 'xen', ...base, evidence: ev };
 
   const notDom0 = [s.xen.para, s.xen.states, s.xen.idle, s.xen.topology]
@@ -69,5 +98,7 @@ export function classifyPlatform(s: Snapshot): PlatformVerdict {
     const name = detected?.hypervisor ?? null;
     return { kind: name === 'xen' ? 'xen-guest' : 'vm-guest', hypervisor: name ?? 'unknown', ...base, evidence: [`kernel log: ${logHv.message}`] };
   }
+  const bare = bootLogSaysBareMetal(s);
+  if (bare) return { kind: 'bare-metal', hypervisor: null, ...base, evidence: bare };
   return { kind: 'unknown', hypervisor: null, ...base, evidence: ['no /proc/cpuinfo, /sys/hypervisor or Xen tool output to tell'] };
 }

@@ -1,9 +1,10 @@
 import type { Snapshot } from '../probe/snapshot.js';
 import { buildView, type FrequencyView } from './frequency-view.js';
-import { diagnoseKernelPstates } from './kernel-pstates.js';
+import { diagnoseKernelPstates, globalDriver } from './kernel-pstates.js';
 import { diagnoseXenPstates } from './xen-pstates.js';
 import { diagnoseCstates } from './cstates.js';
 import { diagnoseProbe } from './probe-findings.js';
+import { xenpmStatus, type XenpmStatus } from './xen-tool-state.js';
 import { finding } from './finding.js';
 import type { Controller, Finding, Handoff, Report, Status } from './report.js';
 import { SEVERITY_RANK } from './report.js';
@@ -28,10 +29,11 @@ export function diagnose(s: Snapshot, view: FrequencyView = buildView(s), extra:
   let maxKhz: number | null = null;
   let minKhz: number | null = null;
   let rows: Report['cpus'] = [];
-  let tools = null;
+  let tools: XenpmStatus | null = null;
 
   const kernel = diagnoseKernelPstates(s);
-  const hasPolicies = s.cpufreq.policies.length > 0;
+  // A kernel cpufreq driver is bound: policies, or (in a dump of the global directory alone) its status.
+  const hasPolicies = s.cpufreq.policies.length > 0 || globalDriver(s.cpufreq.globals) !== null;
   if (platform.kind === 'xen-dom0') {
     const xen = diagnoseXenPstates(s);
     tools = xen.tools;
@@ -45,6 +47,9 @@ export function diagnose(s: Snapshot, view: FrequencyView = buildView(s), extra:
       controller = 'kernel';
       ({ driver, governor, tableKhz, maxKhz, minKhz, rows } = kernel);
       findings.push(...kernel.findings);
+    } else if (platform.kind === 'bare-metal' && s.cpus.cpus.length === 0) {
+      // Known to be bare metal (from its boot log) without its /sys: whether a driver is bound is unknown.
+      controller = 'unknown';
     } else if (platform.kind === 'bare-metal') {
       controller = 'none';
       const log = s.kernelLog.lines.filter((l) => l.mentionsCpufreq).map((l) => l.raw.trim());
@@ -55,8 +60,10 @@ export function diagnose(s: Snapshot, view: FrequencyView = buildView(s), extra:
       findings.push(finding('FREQUENCY_NOT_OBSERVABLE', `This is a ${platform.kind === 'xen-guest' ? 'Xen guest (domU)' : `virtual machine (${platform.hypervisor ?? 'unknown hypervisor'})`}: CPU frequency belongs to the host and is not visible here.`,
         [...platform.evidence, s.cpufreq.globals.present ? '/sys/devices/system/cpu/cpufreq has no policy' : 'no /sys/devices/system/cpu/cpufreq']));
     }
-    if (platform.kind !== 'unknown') findings.push(...diagnoseCstates(s, false));
+    findings.push(...diagnoseCstates(s, false));
   }
+  // Off dom0, what xenpm said still matters where the platform is unknown (a capture of xenpm alone).
+  if (!tools && platform.kind === 'unknown') tools = xenpmStatus(s);
   findings.push(...diagnoseProbe(s, platform.kind, tools), ...extra);
   // Most severe first; within a severity, the catalogue's order (the hand-off before its causes).
   const priority = Object.keys(CATALOG);
@@ -64,7 +71,8 @@ export function diagnose(s: Snapshot, view: FrequencyView = buildView(s), extra:
 
   const worst = findings.reduce((m, f) => Math.max(m, SEVERITY_RANK[f.severity]), -1);
   let status: Status = worst >= 2 ? 'critical' : worst === 1 ? 'warning' : 'ok';
-  const unknownCore = platform.kind === 'unknown' || (platform.kind === 'xen-dom0' && handoff === 'unknown' && controller === 'unknown');
+  const unknownCore = platform.kind === 'unknown' || (platform.kind === 'xen-dom0' && handoff === 'unknown' && controller === 'unknown')
+    || (platform.kind === 'bare-metal' && controller === 'unknown');
   if (status === 'ok' && unknownCore) status = 'unknown';
 
   return {

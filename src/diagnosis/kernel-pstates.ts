@@ -25,6 +25,20 @@ function grouped(items: Array<{ p: CpufreqPolicy; text: string }>): string[] {
 }
 
 /** What a P-state rule (Xen's or the kernel's) concludes: the table, the per-CPU rows and the findings. */
+/** intel_pstate's status: `active` (it picks frequencies), `passive` (intel_cpufreq under a governor), `off`. */
+export function intelPstateDrives(status: string | null | undefined): boolean {
+  return status === 'active' || status === 'passive';
+}
+
+/** The driver the global directories name when no policy says (a dump of intel_pstate/ or amd_pstate/ alone). */
+export function globalDriver(g: Snapshot['cpufreq']['globals']): string | null {
+  if (g.intelPstate && intelPstateDrives(g.intelPstate.status)) return g.intelPstate.status === 'active' ? 'intel_pstate' : 'intel_cpufreq';
+  const a = g.amdPstate?.status;
+  if (a === 'active') return 'amd-pstate-epp';
+  if (a === 'passive' || a === 'guided') return 'amd-pstate';
+  return null;
+}
+
 export interface PstateConclusion {
   driver: string | null;
   governor: string | null;
@@ -52,8 +66,11 @@ export function diagnoseKernelPstates(s: Snapshot): PstateConclusion {
   const pinned: Array<{ p: CpufreqPolicy; text: string }> = [];
   const turboOff = g.intelPstate?.noTurbo === true || g.boost === false;
   for (const p of policies) {
-    const hwMax = p.cpuinfoMaxKhz;
-    const hwMin = p.cpuinfoMinKhz;
+    // The frequency table stands in for an unreadable cpuinfo_max/min_freq (pcc-cpufreq, a paste without them).
+    const own = (p.availableFrequenciesKhz ?? []).filter(isPlausibleKhz);
+    const topOfTable = own.length ? Math.max(...own) : null;
+    const hwMax = p.cpuinfoMaxKhz ?? topOfTable;
+    const hwMin = p.cpuinfoMinKhz ?? (own.length ? Math.min(...own) : null);
     for (const [name, v] of [['scaling_cur_freq', p.scalingCurKhz], ['cpuinfo_cur_freq', p.cpuinfoCurKhz], ['cpuinfo_avg_freq', p.cpuinfoAvgKhz], ['cpuinfo_max_freq', hwMax]] as const) {
       // Above scaling_max is turbo, not an error; only physically absurd values are implausible.
       if (v !== null && (v > MAX_PLAUSIBLE_KHZ || (hwMax !== null && name !== 'cpuinfo_max_freq' && v > hwMax * 2))) {
@@ -69,8 +86,11 @@ export function diagnoseKernelPstates(s: Snapshot): PstateConclusion {
     if (pinnedLow) {
       pinned.push({ p, text: `governor ${p.governor ?? '?'} (${p.driver ?? 'no driver'}), scaling_max_freq ${mhz(p.scalingMaxKhz)}${p.setspeedKhz !== null ? `, scaling_setspeed ${mhz(p.setspeedKhz)}` : ''}, hardware ${mhz(hwMin)}–${mhz(hwMax)}` });
     }
-    if (p.biosLimitKhz !== null && p.biosLimitKhz < hwMax) {
-      capped.push({ p, text: `bios_limit ${mhz(p.biosLimitKhz)} < cpuinfo_max_freq ${mhz(hwMax)} (firmware _PPC limit)` });
+    // A cap means below the top of the table: with boost, AMD's cpuinfo_max_freq is the boost frequency,
+    // above the table, and an uncapped bios_limit equals the table's top entry.
+    const capRef = topOfTable ?? hwMax;
+    if (p.biosLimitKhz !== null && p.biosLimitKhz < capRef) {
+      capped.push({ p, text: `bios_limit ${mhz(p.biosLimitKhz)} < ${topOfTable !== null ? 'the top of scaling_available_frequencies' : 'cpuinfo_max_freq'} ${mhz(capRef)} (firmware _PPC limit)` });
     } else if (p.scalingMaxKhz !== null && p.scalingMaxKhz < hwMax && !pinnedLow) {
       // With turbo off, scaling_max drops to the non-turbo maximum by design.
       const nonTurbo = p.baseFrequencyKhz ?? (turboEntryKhz(p.availableFrequenciesKhz) !== null ? [...p.availableFrequenciesKhz!].sort((a, b) => b - a)[1]! : null);
@@ -79,8 +99,10 @@ export function diagnoseKernelPstates(s: Snapshot): PstateConclusion {
       }
     }
   }
-  const maxPct = g.intelPstate?.maxPerfPct;
-  if (maxPct !== null && maxPct !== undefined && maxPct < 100) {
+  // max_perf_pct means something only while intel_pstate drives: not a stale value under `status off` (kernels
+  // before 4.13 have no status file at all, and there it does count).
+  const maxPct = g.intelPstate && g.intelPstate.status !== 'off' ? g.intelPstate.maxPerfPct : null;
+  if (maxPct !== null && maxPct < 100) {
     findings.push(finding('PSTATES_CAPPED', `intel_pstate limits every CPU to ${maxPct}% of its maximum performance.`, [`/sys/devices/system/cpu/intel_pstate/max_perf_pct = ${maxPct}`]));
   }
   if (capped.length) {
@@ -122,7 +144,7 @@ export function diagnoseKernelPstates(s: Snapshot): PstateConclusion {
     });
   }
   return {
-    driver: mostCommon(policies.map((p) => p.driver)),
+    driver: mostCommon(policies.map((p) => p.driver)) ?? globalDriver(g),
     governor: mostCommon(policies.map((p) => p.governor)),
     tableKhz: [...table].sort((a, b) => b - a),
     maxKhz: maxes.length ? Math.max(...maxes, ...table) : table.size ? Math.max(...table) : null,

@@ -8,8 +8,10 @@ import type { XenpmStatus } from './xen-tool-state.js';
 /** XEN_TOOLS_UNAVAILABLE and PROBE_FAILED: every failing source is a finding, not only a log line. */
 export function diagnoseProbe(s: Snapshot, kind: PlatformKind, tools: XenpmStatus | null): Finding[] {
   const out: Finding[] = [];
-  if (tools && (kind === 'xen-dom0' || kind === 'xen-guest')) {
-    const sev = kind === 'xen-dom0' ? 'warning' : 'info';
+  // On an unknown platform, xenpm failing to open the hypervisor interface is said too: it is Xen's tool.
+  const unknownButXen = kind === 'unknown' && tools?.state === 'no-privcmd';
+  if (tools && (kind === 'xen-dom0' || kind === 'xen-guest' || unknownButXen)) {
+    const sev = kind === 'xen-guest' ? 'info' : 'warning';
     const say: Partial<Record<XenpmStatus['state'], string>> = {
       'not-installed': 'xenpm is not installed (or not on PATH): Xen\'s view of P-states is unknown.',
       'no-privcmd': 'xenpm cannot open the hypervisor interface (not root, xenfs not mounted, or /dev/xen/privcmd unavailable): Xen\'s view of P-states is unknown.',

@@ -5,6 +5,7 @@ import { cpufreqDisabledByOption, type XenPmOptions } from '../xenpm/xen-command
 import type { KernelEvent } from '../probe/parse-kernel-log.js';
 import type { Controller, CpuRow, Finding, Handoff } from './report.js';
 import { finding, mostCommon } from './finding.js';
+import { CATALOG } from './catalog.js';
 import { turboEntryKhz } from './turbo-entry.js';
 import { xenpmMessages, xenpmStatus, type XenpmStatus } from './xen-tool-state.js';
 import { isPlausibleKhz, MAX_PLAUSIBLE_KHZ } from '../util/units.js';
@@ -40,15 +41,67 @@ function logLines(s: Snapshot, test: (e: KernelEvent) => boolean): string[] {
 }
 
 /** ACPI CPU ids that xen_acpi_processor reported Hypervisor errors for. */
-function uploadErrors(s: Snapshot): { lines: string[]; acpiIds: Set<number> } {
+function uploadErrors(s: Snapshot): { lines: string[]; acpiIds: Set<number>; errnos: Array<number | null> } {
   const lines: string[] = [];
   const acpiIds = new Set<number>();
+  const errnos: Array<number | null> = [];
   for (const l of s.kernelLog.lines) {
     if (l.event?.kind !== 'xen-acpi-upload-error') continue;
     lines.push(l.raw.trim());
+    errnos.push(l.event.errno);
     if (l.event.acpiId !== null) acpiIds.add(l.event.acpiId);
   }
-  return { lines, acpiIds };
+  return { lines, acpiIds, errnos };
+}
+
+/** Xen answers -19 (ENODEV) for the ACPI processors of parked SMT siblings: odd ids only is that pattern. */
+function uploadErrorsAreSiblings(u: { acpiIds: Set<number>; errnos: Array<number | null> }): boolean {
+  return u.acpiIds.size > 0 && u.errnos.every((e) => e === 19) && smtSiblingPattern([...u.acpiIds]);
+}
+
+/** Odd ids only (1, 3, 5 …), none even: SMT siblings switched off with smt=0 (or the BIOS). */
+function smtSiblingPattern(ids: number[]): boolean {
+  return ids.length > 0 && ids.every((c) => c % 2 === 1);
+}
+
+/**
+ * What the dom0 kernel log says of the upload, when xenpm does not: `ACPI CPUn - P-states uploaded.` lines
+ * (debug level) prove it happened; a driver that got as far as `Max ACPI ID` (debug) and never printed
+ * `Uploading Xen processor PM info` (info, which follows it) stopped before uploading.
+ */
+function kernelLogHandoff(s: Snapshot): { handoff: 'yes' | 'no'; evidence: string[] } | null {
+  const uploaded = logLines(s, (e) => e.kind === 'xen-acpi-uploaded' && e.what === 'P-states');
+  if (uploaded.length) return { handoff: 'yes', evidence: uploaded.slice(0, 3) };
+  const maxId = logLines(s, (e) => e.kind === 'xen-acpi-max-id');
+  const uploading = logLines(s, (e) => e.kind === 'xen-acpi-uploading');
+  if (maxId.length && !uploading.length && s.kernelLog.available) {
+    return { handoff: 'no', evidence: [maxId[0]!, 'no "xen_acpi_processor: Uploading Xen processor PM info" line follows: the driver stopped before uploading anything'] };
+  }
+  return null;
+}
+
+/**
+ * What Xen's console ring says: with `cpufreq=…,verbose`, Xen logs `Set CPU acpi_id(..) cpuid(..) Px State
+ * info` for every upload. A ring that still holds the boot banner and shows dom0 running (its PCI devices
+ * added) but not one such line means the upload never came.
+ */
+function consoleRingHandoff(s: Snapshot, verbose: boolean): string[] | null {
+  const d = s.xen.xlDmesg;
+  if (!d || !verbose || !d.fromBoot || !d.dom0Running || d.pxUploadCpus.length || d.cppcUploadCpus.length) return null;
+  return ['xl dmesg: cpufreq=…,verbose, the ring holds everything since boot and dom0 adding its PCI devices, yet not one "Set CPU … Px State info" line: Xen never received P-state data'];
+}
+
+/** What to do about a missing hand-off, given what the evidence already shows (never "load it" when it is loaded). */
+function handoffRemedy(s: Snapshot): string {
+  const d = s.dom0;
+  if (d.blacklistTokens.length) return `Remove ${d.blacklistTokens.join(' ')} from the dom0 kernel command line (GRUB_CMDLINE_LINUX, or /opt/xensource/libexec/xen-cmdline --set-dom0 on XCP-ng/XenServer) and reboot; then check with \`xenpm get-cpufreq-para\`.`;
+  if (d.moduleOff === true) return 'xen_acpi_processor is loaded with off=1: remove the option (modprobe.d or xen_acpi_processor.off= on the kernel command line) and reload the module or reboot.';
+  if (d.moduleInSysfs === true) {
+    return s.platform.guestType === 'PVH'
+      ? 'The module is loaded, but a PVH dom0 kernel can only upload with the PVH support for xen-acpi-processor (the 2024 upload patches; check your kernel has them), or boot dom0 as PV.'
+      : 'The module is loaded yet uploaded nothing Xen kept: look for "Hypervisor error" lines in the dom0 kernel log, run `xl dmesg` with cpufreq=xen:verbose, and check the firmware power profile is OS-controlled.';
+  }
+  return CATALOG.XEN_PSTATE_HANDOFF_MISSING.remedy;
 }
 
 const moduleInsertFailed = (e: KernelEvent) => e.kind === 'module-insert-failed' && e.module === 'xen_acpi_processor';
@@ -127,7 +180,9 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateConclusion {
       findings.push(finding('FIRMWARE_NO_PSTATES', 'Xen reports cpufreq as not enabled although its command line asks for it: no Xen cpufreq driver could register on this CPU/firmware.', ev));
     }
     handoff = 'not-applicable';
-    controller = dom0Kernel ? 'kernel' : 'none';
+    // With cpufreq=dom0-kernel only a dom0 kernel that still runs a cpufreq driver (a PVH dom0 with
+    // policies) scales; a PV dom0 kernel disables cpufreq, and then nothing does.
+    controller = dom0Kernel && s.cpufreq.policies.length ? 'kernel' : 'none';
   }
 
   // 2. Per-CPU answers from get-cpufreq-para.
@@ -152,6 +207,12 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateConclusion {
     }
   } else if (handoff === 'unknown' && failedCpus.length && failedCpus.length === failedOffline.length) {
     // Only offline CPUs failed and nothing else answered: nothing to conclude.
+  } else if (handoff === 'unknown' && failedCpus.length && !failedOnline.length && smtSiblingPattern(failedCpus)) {
+    // Only odd CPUs failed and nothing says an even one did: the pattern of SMT siblings parked by smt=0 (the
+    // even CPUs' answers are simply not in this output). Never "no hand-off", never critical.
+    findings.push(finding('XEN_PSTATE_HANDOFF_PARTIAL',
+      `Only odd-numbered CPUs (${formatCpuList(failedCpus)}) have no P-state data: that is Xen's answer for SMT siblings switched off (smt=0), not a failed hand-off; the even CPUs' answers are not in this output.`,
+      [failLine(failedCpus)], { severity: 'info', remedy: 'Nothing to do if SMT is meant to be off. Check `xl info | grep threads_per_core` and the Xen command line for smt=0; run `xenpm get-cpufreq-para` and look at the even CPUs.' }));
   } else if (handoff === 'unknown' && failedCpus.length) {
     // 3. Xen answered, and had no data for any CPU: the hand-off did not happen.
     handoff = 'no';
@@ -177,7 +238,7 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateConclusion {
       else if (hwpLog) why = 'HWP was selected but no CPU got a cpufreq policy';
       findings.push(finding('XEN_PSTATE_HANDOFF_MISSING', `Xen has no ACPI P-state data for its online CPUs: ${why}. Xen never uses the fastest P-states.`,
         [...base, ...modEv, ...(uploadingLine ? [uploadingLine] : []), ...upload.lines,
-          ...(opts && optsSource ? [`${optsSource}: cpufreq=${opts.cpufreqRaw ?? '(default: xen)'}`] : [])]));
+          ...(opts && optsSource ? [`${optsSource}: cpufreq=${opts.cpufreqRaw ?? '(default: xen)'}`] : [])], { remedy: handoffRemedy(s) }));
       if (s.dom0.moduleInSysfs === false) {
         findings.push(finding('XEN_ACPI_PROCESSOR_NOT_LOADED', 'xen_acpi_processor is not loaded in dom0, so ACPI P-state and C-state data never reach Xen.', modEv, { severity: 'critical' }));
       }
@@ -186,11 +247,28 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateConclusion {
     // 4. get-cpufreq-para said nothing usable: decide from the other signals, or stay unknown.
     const statesBlocks = s.xen.states?.cpus ?? [];
     const hwpStates = msgs.find((m) => m.kind === 'pstate-info-unsupported');
+    const disabledOrMissing = msgs.find((m) => m.kind === 'cpufreq-disabled-or-unregistered');
+    const logSays = kernelLogHandoff(s);
+    const ringSays = consoleRingHandoff(s, opts?.verbose ?? false);
     if (statesBlocks.length) {
       handoff = 'yes';
       controller = 'xen';
     } else if (hwpStates) {
       controller = 'xen';
+    } else if (logSays?.handoff === 'yes' && !disabledOrMissing) {
+      handoff = 'yes';
+      controller = 'xen';
+    } else if (logSays?.handoff === 'no' || ringSays) {
+      // The dom0 driver started but never uploaded, or Xen's whole console since boot shows no upload.
+      handoff = 'no';
+      controller = 'none';
+      const ev = [...(logSays?.handoff === 'no' ? logSays.evidence : []), ...(ringSays ?? []), ...(hwpLog ? [`${hwpLog} — yet Xen never received _PSS data, and without it creates no cpufreq policy, HWP or not`] : [])];
+      findings.push(finding('XEN_PSTATE_HANDOFF_MISSING', 'dom0 never handed the ACPI P-states to Xen, so Xen cannot scale CPU frequency.', ev, { remedy: handoffRemedy(s) }));
+    } else if (disabledOrMissing) {
+      // 4.19+ says one sentence for two causes: tell them apart where we can, say both where we cannot.
+      controller = 'none';
+      const ev = [`xenpm: ${disabledOrMissing.line}`, ...evidenceOfModule(s)];
+      findings.push(finding('XEN_NOT_SCALING', 'Xen is not scaling CPU frequency: either it was booted with cpufreq disabled, or dom0 never handed it the ACPI P-states.', ev));
     } else if (s.dom0.moduleInSysfs === false && (tools.state !== 'answered' || !para)) {
       const evm = evidenceOfModule(s);
       const pxWanted = s.platform.startFlagPmPx === true ? ['/sys/hypervisor/start_flags/unknown09 = 1 (Xen expects P-state data from dom0)'] : [];
@@ -203,7 +281,8 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateConclusion {
       } else {
         findings.push(finding('XEN_ACPI_PROCESSOR_NOT_LOADED', 'xen_acpi_processor is not loaded in dom0; without xenpm or the Xen command line it is unknown whether Xen wanted P-state data.', evm));
       }
-    } else if (s.dom0.moduleInSysfs === true && uploadingLine && !upload.lines.length && s.dom0.moduleOff !== true) {
+    } else if (uploadingLine && s.dom0.moduleOff !== true && (!upload.lines.length || uploadErrorsAreSiblings(upload))) {
+      // The driver uploaded, and Xen refused nothing but parked SMT siblings.
       handoff = 'yes';
       controller = 'xen';
     }
@@ -214,8 +293,9 @@ export function diagnoseXenPstates(s: Snapshot): XenPstateConclusion {
     const known = [...online.values()];
     const offlineCount = known.filter((v) => v === false).length;
     const allOnlineHaveData = known.length > 0 && [...online].every(([c, on]) => on !== true || withData.has(c));
-    const explained = blocks.length > 0 && allOnlineHaveData && upload.acpiIds.size <= Math.max(offlineCount, failedCpus.length);
-    if (!explained) {
+    const explainedByOffline = blocks.length > 0 && allOnlineHaveData && upload.acpiIds.size <= Math.max(offlineCount, failedCpus.length);
+    // Xen answers -19 (ENODEV) for the ACPI processors of parked SMT siblings: odd ids only is that pattern.
+    if (!explainedByOffline && !uploadErrorsAreSiblings(upload)) {
       findings.push(finding('XEN_ACPI_UPLOAD_ERROR', `Xen rejected power-management data for ${upload.acpiIds.size || upload.lines.length} ACPI CPU(s).`, upload.lines));
     }
   }

@@ -1,5 +1,6 @@
 import type { CommandName } from './commands.js';
 import type { CommandResult } from './command-result.js';
+import type { ProbeProblem } from './snapshot.js';
 
 /**
  * The one I/O seam of the project. Every byte the probe looks at comes through a HostRoot:
@@ -36,4 +37,9 @@ export interface HostRoot {
   commandEnabled(name: CommandName): boolean;
   /** Runs (live) or reads back (capture) one fixed command; never rejects. */
   runCommand(name: CommandName): Promise<CommandResult>;
+  /**
+   * What went wrong with the root itself rather than with one file: a remote capture stream that was
+   * refused or incomplete, an SSH connection that failed. The probe adds them to the snapshot's problems.
+   */
+  readonly problems?: readonly ProbeProblem[];
 }

@@ -60,6 +60,42 @@ function readKmsg(lineFilter: (line: string) => boolean, maxBytes: number): Comm
   return result;
 }
 
+/** Why dmesg's answer is not the kernel log to use, if it is not. */
+export interface KernelLogVerdict {
+  usable: boolean;
+  /** kernel.dmesg_restrict=1 kept dmesg from the ring. */
+  restricted: boolean;
+  /** The ring's first line is later than boot: the boot-time lines are gone. */
+  wrapped: boolean;
+}
+
+/** Pure: is dmesg's result (and the first line it printed, before any filter) the kernel log to use? */
+export function kernelLogVerdict(primary: CommandResult, firstLine: string | null): KernelLogVerdict {
+  const restricted = primary.available && (primary.exitCode ?? 0) !== 0 && RESTRICTED.test(primary.stderr);
+  const ts = firstLine === null ? null : firstTimestamp(firstLine);
+  const wrapped = primary.available && !restricted && ts !== null && ts > WRAPPED_AFTER_SECONDS;
+  return { usable: primary.available && !restricted && !wrapped && (primary.exitCode ?? 0) === 0, restricted, wrapped };
+}
+
+/**
+ * Pure: given dmesg's result was not usable, the journal's answer when it gave one, else dmesg's result
+ * saying why neither served. `journal` null: there was no journal to ask. The live reader and the
+ * remote stream (whose collector ran both) decide with this one rule.
+ */
+export function chooseKernelLog(primary: CommandResult, verdict: KernelLogVerdict, journal: CommandResult | null): CommandResult {
+  if (verdict.usable) return primary;
+  if (journal && journal.available && journal.exitCode === 0 && journal.stdout.trim() !== '') {
+    journal.origin += verdict.restricted ? ' (dmesg restricted)' : verdict.wrapped ? ' (dmesg ring wrapped)' : ' (dmesg failed)';
+    return journal;
+  }
+  if (!primary.available || verdict.restricted) {
+    const journalSaid = journal ? journal.error ?? (journal.stderr.trim() || null) : 'journalctl: not available';
+    primary.error = [primary.error, verdict.restricted ? 'dmesg restricted (kernel.dmesg_restrict)' : null, journalSaid]
+      .filter(Boolean).join('; ') || 'kernel log unavailable';
+  }
+  return primary;
+}
+
 /**
  * The dom0 kernel log, from the best live source: `dmesg`; `/dev/kmsg` when there is no dmesg
  * binary; `journalctl -k -b` when dmesg is restricted or the ring has wrapped past the boot
@@ -76,18 +112,8 @@ export async function readLiveKernelLog(s: CommandSettings): Promise<CommandResu
   };
   let primary = await spawnCapped('dmesg', [s.dmesgPath], { ...limits, lineFilter: filter });
   if (!primary.available) primary = readKmsg(filter, s.maxOutputBytes);
-  const restricted = primary.available && (primary.exitCode ?? 0) !== 0 && RESTRICTED.test(primary.stderr);
-  const ts = first === null ? null : firstTimestamp(first);
-  const wrapped = primary.available && !restricted && ts !== null && ts > WRAPPED_AFTER_SECONDS;
-  if (primary.available && !restricted && !wrapped && (primary.exitCode ?? 0) === 0) return primary;
+  const verdict = kernelLogVerdict(primary, first);
+  if (verdict.usable) return primary;
   const journal = await spawnCapped('dmesg', [s.journalctlPath, ...JOURNAL_KERNEL_ARGS], limits);
-  if (journal.available && journal.exitCode === 0 && journal.stdout.trim() !== '') {
-    journal.origin += restricted ? ' (dmesg restricted)' : wrapped ? ' (dmesg ring wrapped)' : ' (dmesg failed)';
-    return journal;
-  }
-  if (!primary.available || restricted) {
-    primary.error = [primary.error, restricted ? 'dmesg restricted (kernel.dmesg_restrict)' : null, journal.error ?? (journal.stderr.trim() || null)]
-      .filter(Boolean).join('; ') || 'kernel log unavailable';
-  }
-  return primary;
+  return chooseKernelLog(primary, verdict, journal);
 }

@@ -46,6 +46,18 @@ export function parseWord(text: string): Parsed<string> {
   return { ok: true, value: t };
 }
 
+/**
+ * A kernel identifier (driver, governor, status, EPP preference): one token of `[A-Za-z0-9_.:+-]`. The kernel
+ * prints exactly that; pasted dumps carry notes after it (`amd-pstate   <<<< note`), which are left behind.
+ */
+export function parseIdentifier(text: string): Parsed<string> {
+  const w = parseWord(text.split('\n')[0] ?? '');
+  if (!w.ok) return w;
+  const m = /^[A-Za-z0-9_.:+-]+/.exec(w.value);
+  if (!m) return { ok: false, reason: `not an identifier: ${describe(w.value)}` };
+  return { ok: true, value: m[0] };
+}
+
 /** A space-separated list of words (`scaling_available_governors` has a trailing space). */
 export function parseWords(text: string): Parsed<string[]> {
   const w = parseWord(text);

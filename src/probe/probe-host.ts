@@ -94,7 +94,7 @@ export async function probeHost(host: HostRoot, options: ProbeOptions = {}): Pro
     kernelLog,
     xen,
     absent: rec.absent,
-    problems: [...rec.problems, ...problems],
+    problems: [...(host.problems ?? []), ...rec.problems, ...problems],
     durationsMs: durations,
   };
 }

@@ -1,7 +1,7 @@
 import type { Recorder } from './recorder.js';
 import type { CpuEntry, CpufreqGlobals, CpufreqPolicy } from './snapshot.js';
 import {
-  parseCpuList, parseFlag, parseKhz, parseKhzList, parseTimeInState, parseTransTable, parseUnsigned, parseWord, parseWords,
+  parseCpuList, parseFlag, parseKhz, parseKhzList, parseTimeInState, parseTransTable, parseIdentifier, parseUnsigned, parseWords,
 } from './parse-sysfs-values.js';
 import { CPU_DIR } from './read-cpus.js';
 import { MAX_CPU_ID } from '../util/bounds.js';
@@ -17,7 +17,7 @@ const CPUFREQ = `${CPU_DIR}/cpufreq`;
 function readPolicy(rec: Recorder, dir: string, name: string, affectedText: string | null): CpufreqPolicy {
   const khz = (f: string) => rec.value(`${dir}/${f}`, SRC, parseKhz);
   const fixedKhz = (f: string) => rec.staticValue(`${dir}/${f}`, SRC, parseKhz);
-  const word = (f: string) => rec.value(`${dir}/${f}`, SRC, parseWord);
+  const word = (f: string) => rec.value(`${dir}/${f}`, SRC, parseIdentifier);
   const epp = word('energy_performance_preference');
   const governor = word('scaling_governor');
   const scalingCurKhz = khz('scaling_cur_freq');
@@ -28,7 +28,7 @@ function readPolicy(rec: Recorder, dir: string, name: string, affectedText: stri
     name,
     relatedCpus: rec.staticValue(`${dir}/related_cpus`, SRC, (t) => parseCpuList(t)),
     affectedCpus: affected,
-    driver: rec.staticValue(`${dir}/scaling_driver`, SRC, parseWord),
+    driver: rec.staticValue(`${dir}/scaling_driver`, SRC, parseIdentifier),
     governor,
     availableGovernors: rec.staticValue(`${dir}/scaling_available_governors`, SRC, parseWords),
     cpuinfoMinKhz: fixedKhz('cpuinfo_min_freq'),
@@ -76,7 +76,7 @@ export function readCpufreq(rec: Recorder, cpus: CpuEntry[]): { globals: Cpufreq
     }
     if (!probe.ok || probe.text.trim() === '') {
       // An empty policy (no CPUs) is only kept when a driver is bound to it.
-      if (rec.staticValue(`${CPUFREQ}/${e}/scaling_driver`, SRC, parseWord) === null) continue;
+      if (rec.staticValue(`${CPUFREQ}/${e}/scaling_driver`, SRC, parseIdentifier) === null) continue;
     }
     policies.push(readPolicy(rec, `${CPUFREQ}/${e}`, e, probe.ok ? probe.text : null));
   }
@@ -110,7 +110,7 @@ export function readCpufreq(rec: Recorder, cpus: CpuEntry[]): { globals: Cpufreq
       boost: rec.value(`${CPUFREQ}/boost`, SRC, parseFlag),
       intelPstate: hasIp
         ? {
-            status: rec.value(`${ip}/status`, SRC, parseWord),
+            status: rec.value(`${ip}/status`, SRC, parseIdentifier),
             noTurbo: rec.value(`${ip}/no_turbo`, SRC, parseFlag),
             maxPerfPct: rec.value(`${ip}/max_perf_pct`, SRC, parseUnsigned),
             minPerfPct: rec.value(`${ip}/min_perf_pct`, SRC, parseUnsigned),
@@ -119,7 +119,7 @@ export function readCpufreq(rec: Recorder, cpus: CpuEntry[]): { globals: Cpufreq
           }
         : null,
       amdPstate: hasAp
-        ? { status: rec.value(`${ap}/status`, SRC, parseWord), prefcore: rec.value(`${ap}/prefcore`, SRC, parseWord) }
+        ? { status: rec.value(`${ap}/status`, SRC, parseIdentifier), prefcore: rec.value(`${ap}/prefcore`, SRC, parseIdentifier) }
         : null,
     },
     policies,

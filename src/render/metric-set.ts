@@ -9,15 +9,13 @@ export type MetricType = 'gauge' | 'counter';
 /** Past this many samples in one exposition, the rest are dropped and counted: garbage cannot grow it without bound. */
 export const MAX_SAMPLES = 250_000;
 
-interface Sample {
-  labels: string;
-  value: number;
-}
-
 const escapeText = (s: string) => (/[\\\n]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : s);
-const escapeLabel = (s: string) => (/[\\\n"]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : s);
 
-function renderLabels(labels: Record<string, string>): string {
+/** A label value as the exposition needs it: backslash, newline and double quote escaped. */
+export const escapeLabel = (s: string) => (/[\\\n"]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : s);
+
+/** `{a="x",b="y"}` from a label object, in its key order; `''` for none. */
+export function renderLabels(labels: Record<string, string>): string {
   let out = '';
   for (const name in labels) out += `${out ? ',' : ''}${name}="${escapeLabel(labels[name]!)}"`;
   return out ? `{${out}}` : '';
@@ -29,38 +27,57 @@ function renderValue(v: number): string {
   return `${v}`;
 }
 
+/**
+ * One metric family. Samples are kept in two parallel arrays (no object per sample: an exposition holds tens
+ * of thousands) with an index by rendered labels, so a repeated label set replaces (gauge) or adds (counter).
+ */
 export class MetricFamily {
-  private readonly samples = new Map<string, Sample>();
+  private readonly index = new Map<string, number>();
+  private readonly labels: string[] = [];
+  private readonly values: number[] = [];
 
   constructor(private readonly owner: MetricSet, readonly name: string, readonly help: string, readonly type: MetricType, private readonly exempt = false) {}
 
   /** The value of one series; a later set of the same labels replaces it in place. */
   set(labels: Record<string, string>, value: number): void {
-    const key = renderLabels(labels);
-    const s = this.samples.get(key);
-    if (s) s.value = value;
-    else if (this.exempt || this.owner.admit()) this.samples.set(key, { labels: key, value });
+    this.setRaw(renderLabels(labels), value);
   }
 
   /** Adds to one series (a counter's samples of the same labels sum up). */
   inc(labels: Record<string, string>, value: number): void {
-    const key = renderLabels(labels);
-    const s = this.samples.get(key);
-    if (s) s.value += value;
-    else if (this.owner.admit()) this.samples.set(key, { labels: key, value });
+    this.incRaw(renderLabels(labels), value);
+  }
+
+  /** set() with labels already rendered (`{cpu="3"}`), every value escaped with escapeLabel where it can need it. */
+  setRaw(rendered: string, value: number): void {
+    const i = this.index.get(rendered);
+    if (i !== undefined) this.values[i] = value;
+    else if (this.exempt || this.owner.admit()) this.add(rendered, value);
+  }
+
+  incRaw(rendered: string, value: number): void {
+    const i = this.index.get(rendered);
+    if (i !== undefined) this.values[i]! += value;
+    else if (this.owner.admit()) this.add(rendered, value);
+  }
+
+  private add(rendered: string, value: number): void {
+    this.index.set(rendered, this.labels.length);
+    this.labels.push(rendered);
+    this.values.push(value);
   }
 
   /** The samples as plain data (tests compare them with prom-client's rendering). */
   entries(): Array<{ labels: string; value: number }> {
-    return [...this.samples.values()];
+    return this.labels.map((labels, i) => ({ labels, value: this.values[i]! }));
   }
 
   text(openMetrics: boolean): string {
     const base = openMetrics && this.type === 'counter' ? this.name.replace(/_total$/, '') : this.name;
     const sampleName = openMetrics && this.type === 'counter' ? `${base}_total` : this.name;
-    const lines = [`# HELP ${escapeText(base)} ${escapeText(this.help)}`, `# TYPE ${escapeText(base)} ${this.type}`];
-    for (const s of this.samples.values()) lines.push(`${sampleName}${s.labels} ${renderValue(s.value)}`);
-    return lines.join('\n');
+    let out = `# HELP ${escapeText(base)} ${escapeText(this.help)}\n# TYPE ${escapeText(base)} ${this.type}`;
+    for (let i = 0; i < this.labels.length; i++) out += `\n${sampleName}${this.labels[i]} ${renderValue(this.values[i]!)}`;
+    return out;
   }
 }
 

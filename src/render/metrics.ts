@@ -1,4 +1,4 @@
-import { MAX_SAMPLES, MetricSet } from './metric-set.js';
+import { escapeLabel, MAX_SAMPLES, MetricSet } from './metric-set.js';
 import type { Report } from '../diagnosis/report.js';
 import { CATALOG } from '../diagnosis/catalog.js';
 import type { StuckVerdict } from '../diagnosis/stuck.js';
@@ -69,39 +69,42 @@ export function buildMetrics(input: ExpositionInput): MetricSet {
   const gov = g('xen_pm_cpu_governor_info', `Frequency governor and driver per CPU; value 1. ${FROM}`);
   const usable = g('xen_pm_cpu_pstates_usable', `P-states the CPU may use after the firmware _PPC limit (xenpm get-cpufreq-states). ${FROM}`);
   const total = g('xen_pm_cpu_pstates', `P-states in the CPU's table. ${FROM}`);
+  // The per-CPU loops render their labels directly (CPU ids and P/C-state numbers need no escaping; host words
+  // do): tens of thousands of samples at 512 CPUs.
   for (const row of r.cpus) {
-    const l = { cpu: String(row.cpu), source: row.source };
-    if (row.curHz !== null) cur.set(l, row.curHz);
-    if (row.minHz !== null) min.set(l, row.minHz);
-    if (row.maxHz !== null) max.set(l, row.maxHz);
-    if (row.scalingMaxHz !== null) smax.set(l, row.scalingMaxHz);
-    if (row.scalingMinHz !== null) smin.set(l, row.scalingMinHz);
-    if (row.online !== null) online.set({ cpu: l.cpu }, row.online ? 1 : 0);
-    if (row.governor || row.driver) gov.set({ cpu: l.cpu, governor: row.governor ?? '', driver: row.driver ?? '' }, 1);
-    if (row.usablePStates !== null) usable.set({ cpu: l.cpu }, row.usablePStates);
-    if (row.totalPStates !== null) total.set({ cpu: l.cpu }, row.totalPStates);
+    const one = `{cpu="${row.cpu}"}`;
+    const l = `{cpu="${row.cpu}",source="${row.source}"}`;
+    if (row.curHz !== null) cur.setRaw(l, row.curHz);
+    if (row.minHz !== null) min.setRaw(l, row.minHz);
+    if (row.maxHz !== null) max.setRaw(l, row.maxHz);
+    if (row.scalingMaxHz !== null) smax.setRaw(l, row.scalingMaxHz);
+    if (row.scalingMinHz !== null) smin.setRaw(l, row.scalingMinHz);
+    if (row.online !== null) online.setRaw(one, row.online ? 1 : 0);
+    if (row.governor || row.driver) gov.setRaw(`{cpu="${row.cpu}",governor="${escapeLabel(row.governor ?? '')}",driver="${escapeLabel(row.driver ?? '')}"}`, 1);
+    if (row.usablePStates !== null) usable.setRaw(one, row.usablePStates);
+    if (row.totalPStates !== null) total.setRaw(one, row.totalPStates);
   }
   const turbo = g('xen_pm_cpu_turbo_enabled', `1 when turbo/boost is enabled for the CPU, 0 when disabled (xenpm turbo mode, or sysfs boost/no_turbo). ${FROM}`);
-  for (const t of view.turbo) turbo.set({ cpu: String(t.cpu) }, t.enabled ? 1 : 0);
+  for (const t of view.turbo) turbo.setRaw(`{cpu="${t.cpu}"}`, t.enabled ? 1 : 0);
 
   const pres = c('xen_pm_pstate_residency_seconds_total', `Time spent in each P-state since boot or stats reset (xenpm get-cpufreq-states residency, or stats/time_in_state). ${FROM}`);
   const ptr = c('xen_pm_pstate_transitions_total', `Entries into each P-state (xenpm get-cpufreq-states transition, or stats/trans_table column sums). ${FROM}`);
   for (const series of view.pstates) {
     // A Linux policy's counters are shared by its CPUs: exported once, on its first CPU.
-    const cpu = String(series.cpus[0]);
+    const cpu = series.cpus[0];
     for (const p of series.states) {
-      const l = { cpu, state: p.label, frequency_hertz: String(p.khz * 1000) };
-      if (p.residencySeconds !== null) pres.inc(l, p.residencySeconds);
-      if (p.transitions !== null) ptr.inc(l, p.transitions);
+      const l = `{cpu="${cpu}",state="${escapeLabel(p.label)}",frequency_hertz="${p.khz * 1000}"}`;
+      if (p.residencySeconds !== null) pres.incRaw(l, p.residencySeconds);
+      if (p.transitions !== null) ptr.incRaw(l, p.transitions);
     }
   }
 
   const cres = c('xen_pm_cstate_residency_seconds_total', `Time spent in each C-state (xenpm get-cpuidle-states residency incl. C0, or cpuidle stateN/time). ${FROM}`);
   const cuse = c('xen_pm_cstate_entries_total', `Entries into each C-state (xenpm transition count, or cpuidle stateN/usage). ${FROM}`);
   for (const ci of view.cstates) for (const st of ci.states) {
-    const l = { cpu: String(ci.cpu), state: st.label };
-    if (st.residencySeconds !== null) cres.inc(l, st.residencySeconds);
-    if (st.entries !== null) cuse.inc(l, st.entries);
+    const l = `{cpu="${ci.cpu}",state="${escapeLabel(st.label)}"}`;
+    if (st.residencySeconds !== null) cres.incRaw(l, st.residencySeconds);
+    if (st.entries !== null) cuse.incRaw(l, st.entries);
   }
 
   const eff = g('xen_pm_cpu_effective_frequency_hertz', `Residency-weighted frequency over the stuck-detection window, from P-state residency deltas between probes (not get-cpufreq-average). ${FROM}`);
@@ -109,11 +112,11 @@ export function buildMetrics(input: ExpositionInput): MetricSet {
   const top = g('xen_pm_cpu_top_pstate_residency_ratio', `Share of P-state residency at the top usable (or top non-turbo) state over the window, 0..1. ${FROM}`);
   const stuckG = g('xen_pm_cpu_frequency_stuck', `1 when the CPU was busy over the window yet never reached the top P-state (FREQUENCY_STUCK_BELOW_MAX). ${FROM}`);
   for (const [cpu, w] of input.stuck.perCpu) {
-    const l = { cpu: String(cpu) };
-    if (w.effectiveKhz !== null) eff.set(l, Math.round(w.effectiveKhz * 1000));
-    if (w.busyRatio !== null) busy.set(l, w.busyRatio);
-    if (w.topShare !== null) top.set(l, w.topShare);
-    stuckG.set(l, w.stuck ? 1 : 0);
+    const l = `{cpu="${cpu}"}`;
+    if (w.effectiveKhz !== null) eff.setRaw(l, Math.round(w.effectiveKhz * 1000));
+    if (w.busyRatio !== null) busy.setRaw(l, w.busyRatio);
+    if (w.topShare !== null) top.setRaw(l, w.topShare);
+    stuckG.setRaw(l, w.stuck ? 1 : 0);
   }
 
   const ok = g('xen_pm_probe_success', 'Whether each source answered usably in the last probe (1) or not (0).');

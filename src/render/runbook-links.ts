@@ -17,6 +17,7 @@ export const RUNBOOK_SECTION: Record<FindingId, string | null> = {
   XEN_ACPI_PROCESSOR_NOT_LOADED: 'XenPmAcpiProcessorNotLoaded',
   XEN_ACPI_UPLOAD_ERROR: 'XenPmAcpiUploadError',
   XEN_CPUFREQ_DISABLED: 'XenPmCpufreqDisabled',
+  XEN_NOT_SCALING: 'XenPmNotScaling',
   XEN_TOOLS_UNAVAILABLE: 'XenPmToolsUnavailable',
   FIRMWARE_NO_PSTATES: 'XenPmFirmwareNoPStates',
   PSTATES_CAPPED: 'XenPmPStatesCapped',

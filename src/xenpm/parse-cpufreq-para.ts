@@ -136,7 +136,8 @@ export function parseCpufreqPara(stdout: string, stderr = ''): CpufreqParaOutput
         return true;
       case 'cpuinfo frequency': {
         const p = bracketPairs(value);
-        b.cpuinfoMaxKhz = toKhz(p.get('max'));
+        // HWP builds before 4.18 (Qubes backports) print `base [..] turbo [..]`: turbo is the maximum.
+        b.cpuinfoMaxKhz = toKhz(p.get('max')) ?? toKhz(p.get('turbo'));
         b.cpuinfoMinKhz = toKhz(p.get('min'));
         b.cpuinfoCurKhz = toKhz(p.get('cur'));
         b.cpuinfoBaseKhz = toKhz(p.get('base'));
