@@ -105,6 +105,12 @@ describe('capture --redact removes what identifies the host', () => {
     expect(SECRETS.filter((s) => red.stdout.includes(s))).toEqual([]);
     expect(red.stdout).toMatch(/^Redacted: 2 host names, 1 MAC address, 3 IPv4 addresses, 1 root= value, 1 UUID= value\.$/m);
   });
+
+  it('--redact over --ssh is refused with the way round it, before anything connects', () => {
+    const r = spawnSync(process.execPath, [BIN, 'capture', '--redact', '--ssh', 'root@192.0.2.1', '--out', path.join(tmpDir('cap-'), 'c')], { encoding: 'utf8' });
+    expect(r.status).toBe(64);
+    expect(r.stderr).toMatch(/--redact does not apply to --ssh yet: .*capture --root DIR --redact/);
+  });
 });
 
 describe('the redactor', () => {
