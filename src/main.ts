@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
         const { runRemoteCapture } = await import('./cli/capture-remote.js');
         return runRemoteCapture(inv.host, inv.remote, inv.out);
       }
-      return runCapture(inv.host, inv.out);
+      return runCapture(inv.host, inv.out, { redact: inv.redact });
     case 'serve': {
       const { serve } = await import('./exporter/serve.js');
       return serve({ ...inv.daemon, workerEntry: new URL(import.meta.url) });

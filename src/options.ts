@@ -17,6 +17,7 @@ const FLAGS = {
   commands: { type: 'string', default: 'auto' },
   format: { type: 'string', default: 'text' },
   out: { type: 'string' },
+  redact: { type: 'boolean', default: false },
   'web.listen-address': { type: 'string', multiple: true },
   'web.config.file': { type: 'string' },
   'web.telemetry-path': { type: 'string', default: '/metrics' },
@@ -49,6 +50,8 @@ Flags:
                                     live on /, capture elsewhere)
   --format text|json                check output format (default text)
   --out DIR                         capture destination; must be empty or absent
+  --redact                          capture: replace host names, serial numbers, MAC and IP addresses and
+                                    root=/UUID= values with placeholders (for a public bug report)
   --ssh DEST                        check or capture the dom0 [user@]host[:port] over SSH (OpenSSH client;
                                     host keys must already be known)
   --ssh.identity-file FILE          private key for --ssh (default: ssh's own choice, agent included)
@@ -78,7 +81,7 @@ export type Invocation =
   | { command: 'help' }
   | { command: 'version' }
   | { command: 'check'; host: HostOptions; remote: SshTarget | null; format: 'text' | 'json' }
-  | { command: 'capture'; host: HostOptions; remote: SshTarget | null; out: string }
+  | { command: 'capture'; host: HostOptions; remote: SshTarget | null; out: string; redact: boolean }
   | { command: 'serve'; daemon: DaemonOptions };
 
 /** A mistake in how the program was called: exit 64 with the usage. */
@@ -154,7 +157,8 @@ export function parseInvocation(argv: string[]): Invocation {
       return { command, host: host(), remote: remote(), format: f.format };
     case 'capture':
       if (!f.out) throw new UsageError('capture needs --out DIR');
-      return { command, host: host(), remote: remote(), out: f.out };
+      if (f.redact && f.ssh) throw new UsageError('--redact does not apply to --ssh yet: capture over ssh, then `capture --root DIR --redact --out NEW`');
+      return { command, host: host(), remote: remote(), out: f.out, redact: f.redact };
     case 'serve': {
       if (!(LOG_LEVELS as readonly string[]).includes(f['log.level'])) throw new UsageError(`--log.level must be one of ${LOG_LEVELS.join(', ')}`);
       if (!(LOG_FORMATS as readonly string[]).includes(f['log.format'])) throw new UsageError(`--log.format must be ${LOG_FORMATS.join(' or ')}`);

@@ -9,7 +9,8 @@ import { compare, describeLeftovers, snapshot } from './ops/machine-state.js';
 /**
  * Suite-level guard (vitest globalSetup). Before any test:
  *  - unpacks the test tools into a private cache (scripts/ensure-test-tools.sh) and puts their bin
- *    first on PATH, so every test runs those, never a system-wide install;
+ *    first on PATH, so every test runs those, never a system-wide install; the same for chromium
+ *    (scripts/ensure-test-browser.sh), whose wrapper's path goes in XEN_PM_TEST_CHROMIUM;
  *  - gives the run its own scratch directory (TMPDIR) and an environment marker every process it
  *    starts inherits;
  *  - records enabled units, active services and the process list.
@@ -23,6 +24,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   const bin = execFileSync('bash', [path.join(REPO, 'scripts/ensure-test-tools.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 900_000 }).trim();
   process.env['PATH'] = `${bin}:${process.env['PATH'] ?? ''}`;
   process.env['XEN_PM_TEST_TOOLS_BIN'] = bin;
+  // Debian's chromium for the landing-page test, unpacked beside the tools (its own cache, see the script).
+  process.env['XEN_PM_TEST_CHROMIUM'] = execFileSync('bash', [path.join(REPO, 'scripts/ensure-test-browser.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 900_000 }).trim();
 
   const id = randomUUID();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'xen-pm-exporter-run-'));

@@ -4,10 +4,14 @@ import os from 'node:os';
 import type { HostRoot } from '../probe/host-root.js';
 import type { CommandResult } from '../probe/command-result.js';
 import type { CommandName } from '../probe/commands.js';
-import { KEEP_FILE } from '../probe/root-files.js';
 import { openHost, type HostOptions } from '../probe/open-host.js';
 import { ProbeCycle } from '../cycle/probe-cycle.js';
 import { VERSION } from '../util/version.js';
+import { assertEmptyTarget, writeCapture, type CaptureBundle } from './capture-writer.js';
+// capture-remote.ts writes a streamed capture with the same helpers.
+export { assertEmptyTarget, markEmptyDirs } from './capture-writer.js';
+import { captureSummary } from './capture-summary.js';
+import { Redactor } from './redact.js';
 
 /**
  * Wraps a live host root and remembers everything the probe read, so a capture holds exactly
@@ -16,6 +20,7 @@ import { VERSION } from '../util/version.js';
  */
 class RecordingHost implements HostRoot {
   readonly files = new Map<string, Buffer>();
+  readonly binary = new Set<string>();
   readonly dirs = new Set<string>();
   readonly commands: CommandResult[] = [];
   constructor(private readonly inner: HostRoot) {}
@@ -28,7 +33,10 @@ class RecordingHost implements HostRoot {
   }
   readBytes(rel: string, max: number) {
     const r = this.inner.readBytes(rel, max);
-    if (r.ok) this.files.set(rel, r.bytes);
+    if (r.ok) {
+      this.files.set(rel, r.bytes);
+      this.binary.add(rel);
+    }
     return r;
   }
   list(rel: string) {
@@ -51,93 +59,60 @@ class RecordingHost implements HostRoot {
   }
 }
 
-/** Create `rel` inside `out`, reproducing every symlink met on the live host along the way. */
-function materialize(liveRoot: string, out: string, rel: string): string {
-  const parts = rel.split('/').filter(Boolean);
-  let liveCur = liveRoot;
-  let relCur = '';
-  for (let i = 0; i < parts.length; i++) {
-    const livePath = path.join(liveCur, parts[i]!);
-    const outPath = path.join(out, relCur, parts[i]!);
-    let st: fs.Stats | null = null;
-    try { st = fs.lstatSync(livePath); } catch { /* vanished: create plain */ }
-    if (st?.isSymbolicLink()) {
-      const target = fs.readlinkSync(livePath);
-      const resolved = path.resolve(path.dirname(livePath), target);
-      const relTarget = path.relative(liveRoot, resolved);
-      if (!relTarget.startsWith('..')) {
-        if (!fs.existsSync(outPath)) {
-          fs.mkdirSync(path.dirname(outPath), { recursive: true });
-          fs.symlinkSync(path.relative(path.dirname(outPath), path.join(out, relTarget)), outPath);
-        }
-        // Continue from the link's target, so what lies below is written where the link points.
-        const rest = parts.slice(i + 1).join('/');
-        return materialize(liveRoot, out, rest ? `${relTarget}/${rest}` : relTarget);
-      }
-    }
-    relCur = relCur ? `${relCur}/${parts[i]}` : parts[i]!;
-    liveCur = livePath;
-  }
-  return path.join(out, relCur);
-}
-
-export function assertEmptyTarget(dir: string): void {
-  if (!fs.existsSync(dir)) return;
-  if (!fs.statSync(dir).isDirectory()) throw new Error(`${dir} exists and is not a directory`);
-  if (fs.readdirSync(dir).length) throw new Error(`${dir} is not empty: refusing to mix captures`);
-}
-
-function writeCapture(rec: RecordingHost, out: string, version: string): { files: number; commands: number } {
-  assertEmptyTarget(out);
-  fs.mkdirSync(out, { recursive: true });
-  const root = rec.path;
-  for (const d of [...rec.dirs].sort()) {
-    const p = materialize(root, out, d);
+/** What the probe read, completed: a path it only tested for existence is kept as the directory or file it is. */
+function gather(rec: RecordingHost, hostname: string | null): CaptureBundle {
+  const dirs = new Set<string>();
+  for (const d of rec.dirs) {
     let isDir = false;
-    try { isDir = fs.statSync(path.join(root, d)).isDirectory(); } catch { /* gone */ }
-    if (isDir) fs.mkdirSync(p, { recursive: true });
-    else if (!rec.files.has(d)) {
-      const r = rec.readText(d);
-      if (r.ok) rec.files.set(d, Buffer.from(r.text));
-    }
+    try { isDir = fs.statSync(path.join(rec.path, d)).isDirectory(); } catch { /* gone */ }
+    if (isDir) dirs.add(d);
+    else if (!rec.files.has(d)) rec.readText(d);
   }
-  for (const [rel, bytes] of rec.files) {
-    const p = materialize(root, out, rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, bytes);
-  }
-  const cmdDir = path.join(out, 'commands');
-  let commands = 0;
-  for (const c of rec.commands) {
-    if (!c.available) continue;
-    fs.mkdirSync(cmdDir, { recursive: true });
-    fs.writeFileSync(path.join(cmdDir, `${c.name}.stdout`), c.stdout);
-    if (c.stderr) fs.writeFileSync(path.join(cmdDir, `${c.name}.stderr`), c.stderr);
-    fs.writeFileSync(path.join(cmdDir, `${c.name}.exit`), `${c.exitCode ?? (c.signal ? 128 + 9 : 1)}\n`);
-    commands++;
-  }
-  markEmptyDirs(out);
-  fs.writeFileSync(path.join(out, 'capture.json'), JSON.stringify({
-    formatVersion: 1, capturedAt: new Date().toISOString(), hostname: os.hostname(), tool: `xen-pm-exporter ${version}`,
+  return {
+    files: new Map(rec.files), binary: new Set(rec.binary), dirs, commands: [...rec.commands], hostname,
     commandOrigins: Object.fromEntries(rec.commands.map((c) => [c.name, c.origin])),
-  }, null, 2) + '\n');
-  return { files: rec.files.size, commands };
+  };
 }
 
-/** An empty directory is information (no policy, module not loaded): keep it alive through git and tar. */
-export function markEmptyDirs(dir: string): void {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) markEmptyDirs(path.join(dir, e.name));
+/** The bundle with every text file and command output passed through the redactor; binary files as they are. */
+function redact(b: CaptureBundle, r: Redactor): CaptureBundle {
+  const files = new Map<string, Buffer>();
+  // Sorted, so the placeholders' numbering does not depend on the order the probe read in.
+  for (const rel of [...b.files.keys()].sort()) {
+    const bytes = b.files.get(rel)!;
+    // latin1 keeps every byte as it was; the patterns are ASCII.
+    files.set(rel, b.binary.has(rel) ? bytes : Buffer.from(r.file(rel, bytes.toString('latin1')), 'latin1'));
   }
-  if (fs.readdirSync(dir).length === 0) fs.writeFileSync(path.join(dir, KEEP_FILE), '');
+  const byName = new Map<string, CommandResult>();
+  for (const c of [...b.commands].sort((x, y) => x.name.localeCompare(y.name))) byName.set(c.name, { ...c, stdout: r.text(c.stdout), stderr: r.text(c.stderr) });
+  return { ...b, files, commands: b.commands.map((c) => byName.get(c.name)!), hostname: b.hostname === null ? null : r.hostName(b.hostname) };
 }
 
-/** `capture --out DIR`: one run of the cycle on a recording host, then everything it read written to DIR. */
-export async function runCapture(host: HostOptions, out: string): Promise<number> {
+/** The host's own name in `xl info` (`host : NAME`), which may differ from what dom0's kernel says. */
+function xlInfoHost(commands: CommandResult[]): string | null {
+  const out = commands.find((c) => c.name === 'xl-info')?.stdout ?? '';
+  return /^host\s*:\s*(\S+)\s*$/m.exec(out)?.[1] ?? null;
+}
+
+/**
+ * `capture --out DIR [--redact]`: one run of the cycle on a recording host; what it read is printed, redacted
+ * on request, then written to DIR.
+ */
+export async function runCapture(host: HostOptions, out: string, options: { redact?: boolean } = {}): Promise<number> {
   assertEmptyTarget(out);
   const rec = new RecordingHost(openHost(host.root, host.settings, host.commands));
   const { report } = await new ProbeCycle(rec).run();
-  const { files, commands } = writeCapture(rec, out, VERSION);
+  // The name the probe read (the kernel's, or the one a re-captured capture recorded); this machine's own as a fallback.
+  const hostname = report.host.name ?? (rec.live && os.hostname() !== '(none)' ? os.hostname() : null);
+  let bundle = gather(rec, hostname);
+  let redacted = null;
+  if (options.redact) {
+    const redactor = new Redactor([hostname, report.host.name, xlInfoHost(bundle.commands)]);
+    bundle = redact(bundle, redactor);
+    redacted = redactor.counts();
+  }
+  process.stdout.write(captureSummary(bundle, redacted).join('\n') + '\n');
+  const { files, commands } = writeCapture(bundle, rec.path, out, `xen-pm-exporter ${VERSION}`);
   process.stdout.write(`wrote ${files} file(s) and ${commands} command output(s) to ${out}\n${report.verdict}\n`);
   return 0;
 }

@@ -80,6 +80,7 @@ export function diagnose(s: Snapshot, view: FrequencyView = buildView(s), extra:
     status,
     verdict: verdictLine(status, platform.kind, controller, handoff, driver, findings),
     generatedAt: s.takenAt,
+    host: { name: s.platform.hostname },
     platform: { kind: platform.kind, hypervisor: platform.hypervisor, xenVersion: platform.xenVersion, guestType: platform.guestType, evidence: platform.evidence },
     pstates: {
       controller, handoff, driver, governor,

@@ -56,6 +56,8 @@ export interface Report {
   /** One line for a human: the status and the most important reason. */
   verdict: string;
   generatedAt: string;
+  /** Which host this is: its name as the host gives it (capture.json in a capture), null when unset or unread. */
+  host: { name: string | null };
   platform: { kind: PlatformKind; hypervisor: string | null; xenVersion: string | null; guestType: string | null; evidence: string[] };
   pstates: {
     controller: Controller;

@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import type { ProbeLoop } from './probe-loop.js';
 import { clientCertProblem, type WebConfig, WebConfigSource } from './web-config.js';
 import { renderText } from '../render/text-report.js';
-import { landingPage } from './landing.js';
+import { LANDING_CSP, landingPage } from './landing.js';
 import { acceptsGzip } from './accept-encoding.js';
 import { terminalSafeJson } from '../util/terminal-safe.js';
 
@@ -91,7 +91,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
     }
     reply.code(HEALTH_CODE[cur.report.status]);
     return asText
-      ? reply.type('text/plain; charset=utf-8').send(renderText(cur.report))
+      ? reply.type('text/plain; charset=utf-8').send(renderText(cur.report, { now: new Date(), fullReport: 'see /health for the JSON report' }))
       : reply.type('application/json; charset=utf-8').send(terminalSafeJson(JSON.stringify(cur.report)));
   });
 
@@ -105,7 +105,14 @@ export function buildApp(o: AppOptions): FastifyInstance {
     return reply.code(healthy ? 200 : 503).send(body);
   });
 
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage(o.telemetryPath, o.loop.current?.report ?? null)));
+  app.get('/', async (_req, reply) => {
+    // A strict policy unless the operator's web config set one (its headers are applied first, and win).
+    if (!reply.hasHeader('content-security-policy')) reply.header('Content-Security-Policy', LANDING_CSP);
+    // The page links to the runbooks on the project's site: that site need not learn this daemon's address.
+    if (!reply.hasHeader('referrer-policy')) reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('X-Content-Type-Options', 'nosniff');
+    return reply.type('text/html; charset=utf-8').send(landingPage(o.telemetryPath, o.loop.current?.report ?? null));
+  });
 
   return app;
 }

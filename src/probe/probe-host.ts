@@ -101,7 +101,7 @@ export async function probeHost(host: HostRoot, options: ProbeOptions = {}): Pro
 
 function readPlatformFallback(): Snapshot['platform'] {
   return {
-    hypervisorType: null, guestType: null, xenVersionSysfs: null, xenReleaseSysfs: null, initdomain: null, startFlagPmCx: null,
+    hostname: null, hypervisorType: null, guestType: null, xenVersionSysfs: null, xenReleaseSysfs: null, initdomain: null, startFlagPmCx: null,
     startFlagPmPx: null, procXenPresent: false, xenCapabilities: null, xenCpuBusPresent: false, cpuinfoHypervisorFlag: null,
     cpuVendor: null, cpuModel: null, dmiSysVendor: null, dmiProductName: null, dmiHypervisor: null, dmiSaysXen: false,
     kernelCmdline: null, kernelIdleLimits: [],

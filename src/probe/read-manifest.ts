@@ -51,6 +51,7 @@ export const READ_MANIFEST: readonly ManifestEntry[] = [
   text('proc/cmdline'),
   text('sys/class/dmi/id/sys_vendor'),
   text('sys/class/dmi/id/product_name'),
+  text('proc/sys/kernel/hostname'),
   // read-cpus.ts
   dir(CPU),
   ...['online', 'offline', 'present', 'possible'].map((f) => text(`${CPU}/${f}`)),
@@ -86,6 +87,12 @@ export const READ_MANIFEST: readonly ManifestEntry[] = [
   dir('sys/firmware/acpi/tables/dynamic'),
   { kind: 'binary', pattern: 'sys/firmware/acpi/tables/dynamic/SSDT<n?>' },
 ];
+
+/**
+ * Not host paths: a capture directory's own metadata, which the probe reads only below a capture root
+ * (capture.json names the host the capture was taken on). The collector never reads them.
+ */
+export const CAPTURE_METADATA: readonly string[] = ['capture.json'];
 
 /**
  * Directories read only when they are real directories, not symlinks: on kernels ≥ 4.7 `cpuN/cpufreq`

@@ -19,6 +19,8 @@ export interface ProbeProblem {
 }
 
 export interface PlatformSignals {
+  /** The host's name: capture.json's `hostname` in a capture, /proc/sys/kernel/hostname otherwise; null if unset. */
+  hostname: string | null;
   hypervisorType: string | null;
   guestType: string | null;
   xenVersionSysfs: string | null;

@@ -20,9 +20,11 @@ describe('xen-pm-exporter check', () => {
     expect(JSON.parse(unk.stdout).status).toBe('unknown');
   });
 
-  it('groups identical CPUs so the table stays short', () => {
+  it('groups CPUs by what matters, the current frequency shown as each group\'s range', () => {
     const out = run('check', '--root', path.join(FIXTURES, 'xen-dom0-with-xen-acpi-processor')).stdout;
-    expect(out).toMatch(/^ {2}1-3 +yes +xen +1600 /m);
+    // CPU0 runs at 3401 MHz and CPUs 1-3 at 1600: one group all the same.
+    expect(out).toMatch(/^ {2}0-3 +yes +xen +acpi-cpufreq +performance +1600 +3401 +3401 +16\/16 +1600–3401\b/m);
+    expect(out).toMatch(/^Host: +\(no host name\)$/m);
   });
 
   it('on this machine: live check equals check --root of a fresh capture', () => {

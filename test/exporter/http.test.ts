@@ -47,6 +47,9 @@ describe('HTTP endpoints', () => {
     expect(home.headers['content-type']).toMatch(/text\/html/);
     expect(home.body).toContain('WARNING: Xen dom0 — PSTATES_CAPPED');
     expect(home.body).toContain('href="/metrics"');
+    // Nothing may load; the one inline stylesheet runs by its hash (the browser test checks it is obeyed).
+    expect(home.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; img-src data:/);
+    expect(home.headers['referrer-policy']).toBe('no-referrer');
   });
   it('OpenMetrics when the Accept header asks for it', async () => {
     const { app } = await appFor('xen-dom0-with-xen-acpi-processor');

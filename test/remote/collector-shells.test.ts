@@ -16,7 +16,9 @@ const NOW = () => new Date('2026-01-01T00:00:00Z');
 async function seen(host: HostRoot) {
   const snapshot = await probeHost(host, { now: NOW });
   const report = diagnose(snapshot);
-  const strip = <T extends object>(o: T) => JSON.parse(JSON.stringify(o, (k, v) => (['root', 'origin', 'durationMs', 'durationsMs', 'generatedAt', 'sources'].includes(k) ? undefined : v)));
+  // The host's name is left out too: a capture directory names its host in capture.json, which the collector
+  // (host paths only) never reads; a stream carries it in its `M hostname` line instead.
+  const strip = <T extends object>(o: T) => JSON.parse(JSON.stringify(o, (k, v) => (['root', 'origin', 'durationMs', 'durationsMs', 'generatedAt', 'sources', 'hostname', 'host'].includes(k) ? undefined : v)));
   return { snapshot: strip(snapshot), report: strip(report) };
 }
 
