@@ -62,17 +62,28 @@ export interface BootResult {
   seconds: number;
 }
 
-/** Lines between `XPM-BEGIN name` and `XPM-END name`, without the hypervisor's own console lines. */
+/**
+ * Lines between `XPM-BEGIN name` and `XPM-END name`, without the hypervisor's own console lines. Xen
+ * writes to the same serial line and can cut into the middle of one of dom0's lines (seen under load:
+ * `…N4E0e0u8Q+CiQ(XEN) [  191.47] uart interrupt taking more than 4ms, switched to poll`, the rest of
+ * the base64 line on the next one): the part before `(XEN)` is joined to dom0's next line.
+ */
 export function blocksOf(log: string): Record<string, string> {
   const out: Record<string, string> = {};
   let cur: string | null = null;
   let lines: string[] = [];
+  let cut = '';
   for (const line of log.replace(/\r/g, '').split('\n')) {
     const begin = /^XPM-BEGIN (\S+)$/.exec(line);
     const end = /^XPM-END (\S+)$/.exec(line);
-    if (begin) { cur = begin[1]!; lines = []; continue; }
+    if (begin) { cur = begin[1]!; lines = []; cut = ''; continue; }
     if (end && cur === end[1]) { out[cur] = lines.join('\n'); cur = null; continue; }
-    if (cur !== null && !line.startsWith('(XEN)')) lines.push(line);
+    if (cur === null) continue;
+    const xen = line.indexOf('(XEN)');
+    if (xen === 0) continue;
+    if (xen > 0) { cut += line.slice(0, xen); continue; }
+    lines.push(cut + line);
+    cut = '';
   }
   return out;
 }
