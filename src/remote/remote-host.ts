@@ -3,7 +3,8 @@ import type { CommandName } from '../probe/commands.js';
 import type { CommandResult } from '../probe/command-result.js';
 import type { CommandSettings } from '../probe/command-settings.js';
 import type { ProbeProblem } from '../probe/snapshot.js';
-import { collectOverSsh, type SshCollection, type SshTarget } from './ssh.js';
+import type { SshCollection, SshTarget } from './ssh.js';
+import { openTransport, type Transport } from './transport.js';
 import { STREAM_SOURCE, StreamHost } from './stream-host.js';
 import { collectorDigest } from './collector-script.js';
 
@@ -31,7 +32,10 @@ export class RemoteHost implements HostRoot {
   /** The last collection, for logs and /health: its duration, stderr, failure kind. */
   last: SshCollection | null = null;
 
+  private readonly transport: Transport;
+
   constructor(readonly target: SshTarget, private readonly settings: Partial<CommandSettings> = {}) {
+    this.transport = openTransport(target);
     this.current = new StreamHost(this.path, null, [{ source: SSH_SOURCE, reason: 'not collected yet' }], settings);
   }
 
@@ -55,12 +59,22 @@ export class RemoteHost implements HostRoot {
   }
 
   refresh(): Promise<SshCollection> {
-    this.running ??= collectOverSsh(this.target).then((c) => {
+    this.running ??= this.transport.collect().then((c) => {
       this.last = c;
       this.current = new StreamHost(this.path, c.ok ? c.capture : null, collectionProblems(c), this.settings);
       return c;
     }).finally(() => { this.running = null; });
     return this.running;
+  }
+
+  /** Lets go of a kept connection (the target went idle, was removed, or the exporter stops). */
+  close(): void {
+    this.transport.close();
+  }
+
+  /** Forgets the last capture (an idle target keeps no dom0 data in memory); the next refresh collects anew. */
+  forget(): void {
+    this.current = new StreamHost(this.path, null, [{ source: SSH_SOURCE, reason: 'not collected yet' }], this.settings);
   }
 
   readText(rel: string): ReadResult { return this.current.readText(rel); }

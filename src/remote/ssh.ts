@@ -20,6 +20,10 @@ export interface SshTarget {
   knownHostsFile?: string | null;
   /** The whole run: connect, collect, transfer. */
   timeoutMs: number;
+  /** openssh: the system's `ssh`, a process per collection (the default for check/capture). builtin: the ssh2 library, a kept connection (fleet). */
+  transport?: 'openssh' | 'builtin';
+  /** builtin only: keep the connection open between collections (default true). */
+  persist?: boolean;
   /** The ssh binary (default `ssh` on PATH). */
   sshPath?: string;
   /** Extra `-o` options, for tests (e.g. `-F /dev/null` is not one: see configFile). */
@@ -37,7 +41,9 @@ export type SshFailureKind =
   | 'host-key'
   | 'collector-missing'
   | 'collector-failed'
-  | 'bad-stream';
+  | 'bad-stream'
+  /** On the exporter's side: an unreadable identity or known_hosts file, an encrypted key. */
+  | 'local-config';
 
 export interface SshFailure {
   kind: SshFailureKind;

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, REPO, tmpDir } from '../helpers.js';
 import { collectOverSsh, type SshTarget } from '../../src/remote/ssh.js';
-import { COLLECTOR, fakeTools } from './collector-harness.js';
-import { keyPair, startSshd, type KeyPair, type Sshd } from './sshd.js';
+import { keyPair, type KeyPair, type Sshd } from './sshd.js';
+import { killHang, SAME_REPORT, startSshWorld, type SshWorld } from './ssh-world.js';
 
 /**
  * The remote path with real parts: OpenSSH's sshd on 127.0.0.1, forced-command keys that run the
@@ -23,66 +23,23 @@ const cli = (...args: string[]) => new Promise<{ status: number | null; stdout: 
   child.on('close', (status) => resolve({ status, stdout, stderr }));
 });
 
-/** Fixtures with every command of their tools recorded: a dom0 with and without the hand-off, bare metal. */
-const SAME_REPORT = ['qemu-xen-4.17-pstates-uploaded', 'qemu-xen-4.17-module-blacklisted', 'qemu-xen-4.17-ppc-capped', 'bare-metal-acpi-cpufreq-boost'];
-
-/** Fake tools for the tools the fixture has recordings of; the others are not installed. */
-function toolsOf(fixture: string): string {
-  const bin = fakeTools(fixture);
-  const recorded = fs.existsSync(path.join(fixture, 'commands')) ? fs.readdirSync(path.join(fixture, 'commands')) : [];
-  for (const tool of ['xenpm', 'xl', 'dmesg', 'journalctl']) {
-    if (!recorded.some((f) => f === `${tool}.stdout` || f.startsWith(`${tool}-`))) fs.rmSync(path.join(bin, tool));
-  }
-  return bin;
-}
-
-const forced = (command: string, key: KeyPair) => `restrict,command="${command.replace(/"/g, '\\"')}" ${key.public}`;
-
+let w: SshWorld;
 let sshd: Sshd;
 let keysDir: string;
 let knownHosts: string;
-const keys: Record<string, KeyPair> = {};
-let hangPidFile: string;
+let keys: Record<string, KeyPair>;
 
 beforeAll(async () => {
-  keysDir = tmpDir('sshkeys-');
-  const lines: string[] = [];
-  for (const f of SAME_REPORT) {
-    keys[f] = keyPair(keysDir, f);
-    lines.push(forced(`env PATH=${toolsOf(path.join(FIXTURES, f))}:/usr/bin:/bin ${COLLECTOR} --root ${path.join(FIXTURES, f)}`, keys[f]!));
-  }
-  const fx = path.join(FIXTURES, 'qemu-xen-4.17-pstates-uploaded');
-  keys.stdin = keyPair(keysDir, 'stdin');
-  // The script arrives on stdin: the key pins `sh -s` to the fixture, the client sends the collector.
-  lines.push(forced(`env PATH=${toolsOf(fx)}:/usr/bin:/bin sh -s -- --root ${fx}`, keys.stdin!));
-  keys.missing = keyPair(keysDir, 'missing');
-  lines.push(forced('/usr/local/libexec/xen-pm-collect-not-installed-here', keys.missing!));
-  keys.hang = keyPair(keysDir, 'hang');
-  hangPidFile = path.join(keysDir, 'hang.pid');
-  lines.push(forced(`echo $$ > ${hangPidFile}; exec sleep 60`, keys.hang!));
-  keys.garbage = keyPair(keysDir, 'garbage');
-  lines.push(forced('head -c 100000000 /dev/urandom', keys.garbage!));
-  keys.escape = keyPair(keysDir, 'escape');
-  lines.push(forced("printf 'XPM-CAPTURE 1\\nF ../../etc/passwd\\n|root:x:0:0\\nEND 1\\n'", keys.escape!));
-  keys.huge = keyPair(keysDir, 'huge');
-  // 100 MB that follow the grammar: only the total bound stops it.
-  lines.push(forced("printf 'XPM-CAPTURE 1\\nF sys/a\\n'; yes '|aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' | head -c 100000000", keys.huge!));
-  keys.truncated = keyPair(keysDir, 'truncated');
-  lines.push(forced(`${COLLECTOR} --root ${fx} | head -n 40`, keys.truncated!));
-  keys.refused = keyPair(keysDir, 'refused');
-  sshd = await startSshd(lines);
-  knownHosts = path.join(keysDir, 'known_hosts');
-  fs.writeFileSync(knownHosts, sshd.knownHostsLine + '\n');
+  w = await startSshWorld();
+  ({ sshd, keysDir, knownHosts, keys } = w);
 }, 180_000);
 
 afterAll(async () => {
   await sshd?.stop();
 });
 
-const dest = () => `127.0.0.1:${sshd.port}`;
-const target = (key: string, extra: Partial<SshTarget> = {}): SshTarget => ({
-  destination: dest(), mode: 'forced', identityFile: keys[key]!.private, knownHostsFile: knownHosts, timeoutMs: 30_000, configFile: '/dev/null', ...extra,
-});
+const dest = () => w.dest();
+const target = (key: string, extra: Partial<SshTarget> = {}): SshTarget => w.target(key, extra);
 const strip = (json: string) => {
   const r = JSON.parse(json);
   delete r.generatedAt;
@@ -169,11 +126,7 @@ describe('every failure is typed, quoted, and never an OK', () => {
     const started = performance.now();
     await failsWith(target('hang', { timeoutMs: 3000 }), 'timeout', /no complete answer from 127\.0\.0\.1:\d+ within 3 s/);
     expect(performance.now() - started).toBeLessThan(20_000);
-    // The remote side's sleep is the test's own process: end it by its id, if it got as far as starting.
-    for (let i = 0; i < 20 && !fs.existsSync(hangPidFile); i++) await new Promise((r) => setTimeout(r, 100));
-    if (fs.existsSync(hangPidFile)) {
-      try { process.kill(Number(fs.readFileSync(hangPidFile, 'utf8')), 'SIGKILL'); } catch { /* already gone */ }
-    }
+    await killHang(w);
   });
 
   it('a collector that is not installed', async () => {
