@@ -23,6 +23,10 @@ async function main(argv: string[]): Promise<number> {
         return runRemoteCapture(inv.host, inv.remote, inv.out);
       }
       return runCapture(inv.host, inv.out, { redact: inv.redact });
+    case 'fleet': {
+      const { serveFleet } = await import('./fleet/fleet-serve.js');
+      return serveFleet({ ...inv.fleet, workerEntry: new URL(import.meta.url) });
+    }
     case 'serve': {
       const { serve } = await import('./exporter/serve.js');
       return serve({ ...inv.daemon, workerEntry: new URL(import.meta.url) });

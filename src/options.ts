@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CommandSource, HostOptions } from './probe/open-host.js';
 import type { DaemonOptions } from './exporter/serve.js';
+import type { FleetOptions } from './fleet/fleet-serve.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from './exporter/logger.js';
 import { parseDestination, type SshMode, type SshTarget } from './remote/ssh.js';
 import { parseDuration, parsePositiveDuration } from './util/duration.js';
@@ -18,6 +19,10 @@ const FLAGS = {
   format: { type: 'string', default: 'text' },
   out: { type: 'string' },
   redact: { type: 'boolean', default: false },
+  targets: { type: 'string' },
+  'fleet.concurrency': { type: 'string', default: '64' },
+  'fleet.idle-timeout': { type: 'string', default: '10m' },
+  'fleet.keep-active': { type: 'boolean', default: false },
   'web.listen-address': { type: 'string', multiple: true },
   'web.config.file': { type: 'string' },
   'web.telemetry-path': { type: 'string', default: '/metrics' },
@@ -42,7 +47,8 @@ Commands:
   serve     (default) serve Prometheus metrics and the health report over HTTP
   check     probe once, print the diagnosis, exit 0 ok / 1 warning / 2 critical / 3 unknown
   capture   write a capture of this host (what the probe reads) to --out DIR
-  check and capture take --ssh DEST to look at a remote dom0 through its collector instead
+  check and capture take --ssh DEST to look at a remote dom0 through its collector instead;
+  serve --targets FILE serves many remote dom0s (fleet mode: /probe?target=NAME)
 
 Flags:
   --root DIR                        host root: / (live) or a capture directory (default /)
@@ -59,6 +65,11 @@ Flags:
   --ssh.mode forced|stdin           forced: the key's command= runs the installed collector (default);
                                     stdin: send the collector to \`sh -s\` (a normal key, no install)
   --ssh.timeout DURATION            the whole remote collection (default 30s)
+  --targets FILE                    serve: fleet mode, the dom0s in this YAML file (see the README's Fleet mode);
+                                    excludes --root and --commands; SIGHUP re-reads it
+  --fleet.concurrency N             fleet: collections running at once, the rest queue (default 64)
+  --fleet.idle-timeout DURATION     fleet: a target nobody scraped for this long is let go (default 10m)
+  --fleet.keep-active               fleet: collect every target on schedule even if nobody scrapes it
   --web.listen-address ADDR         address to listen on, repeatable (default :9863)
   --web.config.file FILE            exporter-toolkit web config (TLS, basic auth, headers)
   --web.telemetry-path PATH         metrics path (default /metrics)
@@ -82,7 +93,8 @@ export type Invocation =
   | { command: 'version' }
   | { command: 'check'; host: HostOptions; remote: SshTarget | null; format: 'text' | 'json' }
   | { command: 'capture'; host: HostOptions; remote: SshTarget | null; out: string; redact: boolean }
-  | { command: 'serve'; daemon: DaemonOptions };
+  | { command: 'serve'; daemon: DaemonOptions }
+  | { command: 'fleet'; fleet: FleetOptions };
 
 /** A mistake in how the program was called: exit 64 with the usage. */
 export class UsageError extends Error {}
@@ -150,7 +162,8 @@ export function parseInvocation(argv: string[]): Invocation {
       timeoutMs: flag('ssh.timeout', () => parsePositiveDuration(f['ssh.timeout'], 'the timeout', 1000)),
     };
   };
-  if (command === 'serve' && f.ssh !== undefined) throw new UsageError('--ssh is for check and capture');
+  if (command === 'serve' && f.ssh !== undefined) throw new UsageError('--ssh is for check and capture (many dom0s: serve --targets FILE)');
+  if (command !== 'serve' && f.targets !== undefined) throw new UsageError('--targets is for serve');
   switch (command) {
     case 'check':
       if (f.format !== 'text' && f.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(f.format)}`);
@@ -164,19 +177,43 @@ export function parseInvocation(argv: string[]): Invocation {
       if (!(LOG_FORMATS as readonly string[]).includes(f['log.format'])) throw new UsageError(`--log.format must be ${LOG_FORMATS.join(' or ')}`);
       const maxRequests = Number(f['web.max-requests']);
       if (!/^\d+$/.test(f['web.max-requests']) || !Number.isSafeInteger(maxRequests)) throw new UsageError('--web.max-requests must be a whole number (0: no limit)');
+      const listen = {
+        listenAddresses: f['web.listen-address'] ?? [],
+        webConfigFile: f['web.config.file'] ?? null,
+        systemdSocket: f['web.systemd-socket'],
+        logLevel: f['log.level'],
+        logFormat: f['log.format'] as LogFormat,
+        disableExporterMetrics: f['web.disable-exporter-metrics'],
+        stuckWindowMs: flag('probe.stuck-window', () => parseDuration(f['probe.stuck-window'])),
+      };
+      if (f.targets !== undefined) {
+        if (f.root !== undefined) throw new UsageError('--targets and --root exclude each other: fleet mode reads remote dom0s only');
+        // Flags of the one-host daemon that mean nothing for a fleet are refused, not ignored.
+        const oneHost = ['commands', 'probe.interval', 'web.telemetry-path', 'web.max-requests', 'xenpm.path', 'xl.path', 'xenpm.timeout', 'xenpm.enable-cpufreq-average']
+          .find((k) => argv.some((a) => a === `--${k}` || a.startsWith(`--${k}=`)));
+        if (oneHost) throw new UsageError(`--${oneHost} is for one host; with --targets the targets file sets each target's interval and timeout`);
+        const concurrency = Number(f['fleet.concurrency']);
+        if (!/^\d+$/.test(f['fleet.concurrency']) || concurrency < 1 || concurrency > 4096) throw new UsageError('--fleet.concurrency must be a whole number from 1 to 4096');
+        return {
+          command: 'fleet',
+          fleet: {
+            ...listen,
+            targetsFile: f.targets,
+            concurrency,
+            idleTimeoutMs: flag('fleet.idle-timeout', () => parsePositiveDuration(f['fleet.idle-timeout'], 'the idle timeout', 60_000)),
+            keepActive: f['fleet.keep-active'],
+          },
+        };
+      }
+      const fleetOnly = (['fleet.keep-active'] as const).find((k) => f[k]) ?? ['fleet.concurrency', 'fleet.idle-timeout'].find((k) => argv.some((a) => a === `--${k}` || a.startsWith(`--${k}=`)));
+      if (fleetOnly) throw new UsageError(`--${fleetOnly} needs --targets FILE`);
       return {
         command,
         daemon: {
           ...host(),
-          listenAddresses: f['web.listen-address'] ?? [],
-          webConfigFile: f['web.config.file'] ?? null,
+          ...listen,
           telemetryPath: f['web.telemetry-path'],
           intervalMs: flag('probe.interval', () => parsePositiveDuration(f['probe.interval'], 'the interval', 1000)),
-          stuckWindowMs: flag('probe.stuck-window', () => parseDuration(f['probe.stuck-window'])),
-          logLevel: f['log.level'],
-          logFormat: f['log.format'] as LogFormat,
-          disableExporterMetrics: f['web.disable-exporter-metrics'],
-          systemdSocket: f['web.systemd-socket'],
           maxRequests,
         },
       };

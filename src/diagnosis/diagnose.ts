@@ -73,7 +73,10 @@ export function diagnose(s: Snapshot, view: FrequencyView = buildView(s), extra:
   let status: Status = worst >= 2 ? 'critical' : worst === 1 ? 'warning' : 'ok';
   const unknownCore = platform.kind === 'unknown' || (platform.kind === 'xen-dom0' && handoff === 'unknown' && controller === 'unknown')
     || (platform.kind === 'bare-metal' && controller === 'unknown');
-  if (status === 'ok' && unknownCore) status = 'unknown';
+  // Nothing known about who scales frequency, and nothing wrong but reads that failed: that is not a
+  // warning about the host but no answer at all (a dom0 whose collection failed, an unreadable root).
+  const onlyReadsFailed = findings.every((f) => f.severity === 'info' || f.id === 'PROBE_FAILED');
+  if (unknownCore && (status === 'ok' || onlyReadsFailed)) status = 'unknown';
 
   return {
     schemaVersion: 1,

@@ -1,14 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type https from 'node:https';
-import type { TLSSocket } from 'node:tls';
-import { Registry } from 'prom-client';
 import type { ProbeLoop } from './probe-loop.js';
-import { clientCertProblem, type WebConfig, WebConfigSource } from './web-config.js';
-import { renderText } from '../render/text-report.js';
+import type { WebConfigSource } from './web-config.js';
+import { installAccessControl } from './access-control.js';
 import { LANDING_CSP, landingPage } from './landing.js';
-import { acceptsGzip } from './accept-encoding.js';
-import { terminalSafeJson } from '../util/terminal-safe.js';
+import { sendExposition, sendReport, wantsText } from './send-report.js';
 
 export interface AppOptions {
   loop: ProbeLoop;
@@ -21,8 +18,6 @@ export interface AppOptions {
   https?: https.ServerOptions | null;
 }
 
-const HEALTH_CODE = { ok: 200, warning: 200, unknown: 200, critical: 503 } as const;
-
 /** Builds the HTTP face of the daemon without listening (tests use inject(); serve.ts listens). */
 export function buildApp(o: AppOptions): FastifyInstance {
   const app = Fastify({
@@ -31,37 +26,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
     logger: false,
     ...(o.https ? { https: o.https } : {}),
   }) as unknown as FastifyInstance;
-  // The config source hands out a new object whenever the file or the certificate files change.
-  let lastCfg: WebConfig | null = null;
-
-  // Access control covers every path, the landing page included.
-  app.addHook('onRequest', async (req, reply) => {
-    const cur = o.webConfig.current();
-    // The reason is in the log (once per change of the file); the client learns nothing about the config.
-    if ('error' in cur) return reply.code(500).type('text/plain').send('Internal Server Error\n');
-    const cfg = cur.cfg;
-    for (const [k, v] of Object.entries(cfg.headers)) reply.header(k, v);
-    if (cfg.tls && o.https) {
-      if (cfg !== lastCfg) {
-        // New connections get the rotated certificate; this one finished its handshake already.
-        if (lastCfg !== null) {
-          try {
-            (app.server as https.Server).setSecureContext(WebConfigSource.tlsOptions(cfg.tls));
-          } catch (err) {
-            o.logger.error({ err }, 'cannot load the rotated TLS certificate; keeping the previous one');
-          }
-        }
-        lastCfg = cfg;
-      }
-      const problem = clientCertProblem(cfg.tls.clientAuthType, req.raw.socket as TLSSocket);
-      if (problem) return reply.code(403).type('text/plain').send(`${problem}\n`);
-    }
-    const auth = await o.webConfig.authorize(cfg, req.headers.authorization);
-    if (auth === 'busy') return reply.code(429).header('Retry-After', '1').type('text/plain').send('Too many authentication attempts\n');
-    if (auth === 'denied') {
-      return reply.code(401).header('WWW-Authenticate', 'Basic realm="xen-pm-exporter"').type('text/plain').send('Unauthorized\n');
-    }
-  });
+  installAccessControl(app, o);
 
   // Like exporter-toolkit's --web.max-requests: scrapes in flight past the limit get 503 at once.
   let inFlight = 0;
@@ -73,26 +38,16 @@ export function buildApp(o: AppOptions): FastifyInstance {
     reply.raw.once('close', () => { inFlight--; });
     const cur = o.loop.current;
     if (!cur) return reply.code(503).type('text/plain').send('no probe has completed yet\n');
-    const wantsOpenMetrics = /application\/openmetrics-text/.test(req.headers.accept ?? '');
-    if (wantsOpenMetrics) return reply.type(Registry.OPENMETRICS_CONTENT_TYPE).send(cur.exposition.openMetrics());
-    reply.type(Registry.PROMETHEUS_CONTENT_TYPE).header('Vary', 'Accept-Encoding');
-    if (acceptsGzip(req.headers['accept-encoding'])) {
-      return reply.header('Content-Encoding', 'gzip').send(await cur.exposition.gzipped());
-    }
-    return reply.send(cur.exposition.text);
+    return sendExposition(req, reply, cur.exposition);
   });
 
   app.get('/health', async (req, reply) => {
     const cur = o.loop.current;
-    const asText = (req.query as Record<string, string>)['format'] === 'text' || /^text\/plain/.test(req.headers.accept ?? '');
     if (!cur) {
       const pending = { schemaVersion: 1, status: 'unknown', verdict: 'UNKNOWN: no probe has completed yet', findings: [] };
-      return asText ? reply.code(503).type('text/plain').send(`${pending.verdict}\n`) : reply.code(503).send(pending);
+      return wantsText(req) ? reply.code(503).type('text/plain').send(`${pending.verdict}\n`) : reply.code(503).send(pending);
     }
-    reply.code(HEALTH_CODE[cur.report.status]);
-    return asText
-      ? reply.type('text/plain; charset=utf-8').send(renderText(cur.report, { now: new Date(), fullReport: 'see /health for the JSON report' }))
-      : reply.type('application/json; charset=utf-8').send(terminalSafeJson(JSON.stringify(cur.report)));
+    return sendReport(req, reply, cur.report, 'see /health for the JSON report');
   });
 
   app.get('/healthz', async (_req, reply) => {

@@ -17,13 +17,14 @@ export interface PrometheusServer {
  * A private Prometheus (Debian's binary from the tool cache) on 127.0.0.1 with its own config and
  * data directory under the run's scratch space; nothing of the machine's own installation is used.
  */
-export async function startPrometheus(targets: string[], ruleFiles: string[] = []): Promise<PrometheusServer> {
+/** `scrapeConfigs`: the lines under `scrape_configs:` instead of one static job over `targets`. */
+export async function startPrometheus(targets: string[], ruleFiles: string[] = [], scrapeConfigs?: string[]): Promise<PrometheusServer> {
   const dir = tmpDir('prom-');
   const port = await freePort();
   const config = [
     'global:', '  scrape_interval: 1s', '  evaluation_interval: 1s',
     ...(ruleFiles.length ? ['rule_files:', ...ruleFiles.map((f) => `  - '${f}'`)] : []),
-    'scrape_configs:', '  - job_name: xen-pm', '    static_configs:', `      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
+    'scrape_configs:', ...(scrapeConfigs ?? ['  - job_name: xen-pm', '    static_configs:', `      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`]),
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'prometheus.yml'), `${config}\n`);
   const logs: string[] = [];
