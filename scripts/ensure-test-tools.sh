@@ -64,34 +64,8 @@ STAGE="$(mktemp -d "$(dirname "$TOOLS")/.tools-stage.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 mkdir -p "$STAGE/debs" "$STAGE/root" "$STAGE/bin"
 
-installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
-
-# apt-get download needs package lists; fetch them once if this machine has none yet.
-download() {
-  (cd "$STAGE/debs" && apt-get download -q -o APT::Sandbox::User=root "$@" >/dev/null 2>&1) && return 0
-  echo "ensure-test-tools: apt-get download $* failed; refreshing package lists (apt-get update)" >&2
-  apt-get update -qq >&2
-  (cd "$STAGE/debs" && apt-get download -q -o APT::Sandbox::User=root "$@" >/dev/null)
-}
-
-declare -A seen=()
-# Fetch a package and, recursively, the shared-library packages it depends on that this machine lacks.
-# `force` fetches it even when installed.
-fetch() {
-  local pkg="$1" force="${2:-}"
-  [ -n "${seen[$pkg]:-}" ] && return 0
-  if [ -z "$force" ] && installed "$pkg"; then return 0; fi
-  seen[$pkg]=1
-  download "$pkg"
-  local dep
-  # First alternative of each (Pre)Depends; virtual packages (<name>) are skipped.
-  for dep in $(apt-cache depends --important "$pkg" | awk '/^ *(Pre)?Depends: [^<]/ {print $2}'); do
-    case "$dep" in
-      lib*-dev | libjs-* | libc6 | libgcc-s1 | libstdc++6) ;; # build or browser files; the C/C++ runtimes every Debian has
-      lib*) fetch "$dep" ;;
-    esac
-  done
-}
+# shellcheck source=deb-unpack.sh
+. "$(dirname "$0")/deb-unpack.sh"
 
 # Always fetched, installed or not: the tests must not depend on what the machine happens to have.
 # libsystemd-shared carries the libraries systemd-analyze loads and must match systemd's version.

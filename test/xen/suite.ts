@@ -4,6 +4,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { openHost } from '../../src/probe/open-host.js';
 import { probeHost } from '../../src/probe/probe-host.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
+import { decodeStream } from '../../src/remote/stream-decoder.js';
+import { StreamHost } from '../../src/remote/stream-host.js';
 import { boot, type BootResult, type Scenario, type StepResult } from './boot.js';
 import { COLLECTOR, prepareRelease, type ReleaseImage } from './image.js';
 import { recordCell } from './matrix.js';
@@ -90,9 +92,20 @@ export function releaseSuite(rel: Release, names: ScenarioName[]): void {
           const e = await judge(rel, sc, s, res, built);
           if (e) errors.push(e);
         }
-        // The fleet collector's hook: its stream comes out exactly when the repository has the script.
-        if (fs.existsSync(COLLECTOR)) expect(res.collectorStream?.length, res.blocks['collector-stderr']).toBeGreaterThan(0);
-        else expect(res.collectorStream).toBeNull();
+        // The fleet collector ran inside the same dom0 after the last step: its stream, decoded and diagnosed
+        // as fleet mode does, must say what a capture of that step says.
+        if (fs.existsSync(COLLECTOR)) {
+          expect(res.collectorStream?.length, res.blocks['collector-stderr']).toBeGreaterThan(0);
+          const decoded = decodeStream(res.collectorStream!);
+          expect(decoded.ok, decoded.ok ? '' : `line ${decoded.line}: ${decoded.reason}`).toBe(true);
+          if (decoded.ok) {
+            expect(decoded.capture.meta.get('incomplete'), 'the collector finished within its deadline').toBeUndefined();
+            const fromStream = diagnose(await probeHost(new StreamHost('ssh://dom0', decoded.capture)));
+            const last = situations[situations.length - 1]!;
+            const cap = diagnose(await probeHost(openHost(res.steps[last]!.captureDir)));
+            expect([fromStream.status, ids(fromStream)], `collector stream after ${last}`).toEqual([cap.status, ids(cap)]);
+          }
+        } else expect(res.collectorStream).toBeNull();
         if (errors.length) throw errors[0];
       }, (sc.timeoutS + 600) * 1000);
     }
