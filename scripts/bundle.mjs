@@ -31,10 +31,15 @@ const result = await build({
   // CommonJS dependencies call require(); give the ES module one.
   banner: {
     js: `// xen-pm-exporter ${pkg.version}, Apache-2.0. Bundled third-party packages and their licences are listed at the end of this file.\n` +
-      "import { createRequire as __xpmCreateRequire } from 'node:module';\nconst require = __xpmCreateRequire(import.meta.url);",
+      "import { createRequire as __xpmCreateRequire } from 'node:module';\nconst require = __xpmCreateRequire(import.meta.url);\n" +
+      // …and the CommonJS module globals some of them read (ssh2's agent code resolves a path with __dirname).
+      "import { fileURLToPath as __xpmFileURLToPath } from 'node:url';\nconst __filename = __xpmFileURLToPath(import.meta.url);\nconst __dirname = __xpmFileURLToPath(new URL('.', import.meta.url));",
   },
   // Licence comments inside the sources (/*! ... */, @license) are kept at the end too.
   legalComments: 'eof',
+  // ssh2's native crypto binding and cpu-features are optional speed-ups it loads inside try/catch; without
+  // them it runs its pure-JS code. A native addon cannot live in one .mjs file, so they stay out.
+  external: ['*.node', 'cpu-features'],
   metafile: true,
   logLevel: 'warning',
 });

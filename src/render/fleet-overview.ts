@@ -9,6 +9,10 @@ export interface FleetRow {
   /** Null while the target has no result (never scraped, or its first collection is running). */
   status: Status | null;
   verdict: string | null;
+  /** From the last report: whether Xen got the P-states, the frequency driver, the finding ids. */
+  handoff: string | null;
+  driver: string | null;
+  findings: string[];
   /** The collection failure, quoted; null when it worked or there is none yet. */
   failure: string | null;
   ageMs: number | null;
@@ -34,7 +38,8 @@ export function fleetText(rows: FleetRow[]): string {
   const width = Math.min(40, Math.max(6, ...sorted.map((r) => r.name.length)));
   const lines = sorted.map((r) => {
     const what = r.failure ? `collection failed: ${r.failure}` : r.verdict ?? (r.active ? 'first collection under way' : 'not scraped yet (active once Prometheus asks for it)');
-    return `${stateWord(r).padEnd(10)} ${r.name.padEnd(width)} ${age(r.ageMs).padEnd(8)} ${terminalSafe(what)}`;
+    const facts = r.status && !r.failure ? ` [hand-off ${r.handoff ?? '-'}, driver ${r.driver ?? '-'}]` : '';
+    return `${stateWord(r).padEnd(10)} ${r.name.padEnd(width)} ${age(r.ageMs).padEnd(8)} ${terminalSafe(what)}${terminalSafe(facts)}`;
   });
   return `${head}\n\n${lines.join('\n')}\n`;
 }
@@ -54,12 +59,13 @@ export function fleetPage(rows: FleetRow[]): string {
   const body = sortRows(rows).map((r) => {
     const what = r.failure ? `collection failed: ${r.failure}` : r.verdict ?? (r.active ? 'first collection under way' : 'not scraped yet');
     const q = encodeURIComponent(r.name);
-    return `<tr class="s-${r.status ?? 'none'}"><td class="st">${esc(stateWord(r))}</td><td><a href="health?target=${q}&amp;format=text">${esc(r.name)}</a></td>`
-      + `<td class="mono">${esc(r.destination)}</td><td>${esc(age(r.ageMs))}</td><td>${esc(what)}</td><td><a href="probe?target=${q}">metrics</a></td></tr>`;
+    return `<tr class="s-${r.status ?? 'none'}" id="target-${esc(r.name)}"><td class="st">${esc(stateWord(r))}</td><td><a href="health?target=${q}&amp;format=text">${esc(r.name)}</a></td>`
+      + `<td class="mono">${esc(r.destination)}</td><td>${esc(age(r.ageMs))}</td><td>${esc(r.handoff ?? '-')}</td><td>${esc(r.driver ?? '-')}</td>`
+      + `<td>${esc(what)}${r.findings.length ? `<br><span class="mono">${esc(r.findings.join(' '))}</span>` : ''}</td><td><a href="probe?target=${q}">metrics</a></td></tr>`;
   });
   return pageShell('xen-pm-exporter fleet', `<h1>xen-pm-exporter: ${rows.length} dom0${rows.length === 1 ? '' : 's'}</h1>
 <p><a href="fleet">text</a> · <a href="fleet?format=json">JSON</a> · <a href="targets">Prometheus http_sd targets</a> · <a href="metrics">exporter metrics</a></p>
-<table class="fleet"><thead><tr><th>status</th><th>target</th><th>destination</th><th>collected</th><th>verdict</th><th></th></tr></thead>
+<table class="fleet"><thead><tr><th>status</th><th>target</th><th>destination</th><th>collected</th><th>hand-off</th><th>driver</th><th>verdict and findings</th><th></th></tr></thead>
 <tbody>
 ${body.join('\n')}
 </tbody></table>`, FLEET_CSS);

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { FIXTURES, REPO, tmpDir } from '../helpers.js';
 import { startDaemon, waitHealthy, type Daemon } from '../daemon.js';
+import { startSshWorld } from '../remote/ssh-world.js';
+import { freePort } from '../net.js';
+import { startFleet } from '../fleet/fleet-process.js';
 
 /**
  * The landing page as a person sees it, in a real browser: Debian's chromium unpacked by
@@ -166,4 +169,42 @@ describe('the landing page in a real browser', () => {
     await page.close();
     await d.stop();
   });
+
+  it('the fleet page: each dom0 in the colour of its status, worst first, nothing else loaded', async () => {
+    const w = await startSshWorld();
+    const file = path.join(tmpDir('fleet-page-'), 'targets.yml');
+    const dead = await freePort();
+    const fx = ['qemu-xen-4.17-module-blacklisted', 'qemu-xen-4.17-pstates-uploaded', 'qemu-xen-4.17-ppc-capped'];
+    fs.writeFileSync(file, `defaults: { known_hosts: ${w.knownHosts}, timeout: 10s }\ntargets:\n${[...fx.map((n) => `  - { name: ${n}, destination: "127.0.0.1:${w.sshd.port}", identity_file: ${w.keys[n]!.private} }`),
+      `  - { name: dead, destination: "127.0.0.1:${dead}", identity_file: ${w.keys.refused!.private} }`].join('\n')}\n`);
+    const fleet = await startFleet(file);
+    try {
+      for (const t of [...fx, 'dead']) expect((await fleet.get(`/probe?target=${t}`, { 'X-Prometheus-Scrape-Timeout-Seconds': '30' })).status).toBe(200);
+      const page = await context.newPage();
+      const requests: string[] = [];
+      const problems: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+      const res = await page.goto(`${fleet.url}/`, { waitUntil: 'load' });
+      expect(res!.headers()['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-/);
+      const colour = (t: string) => page.$eval(`#target-${t.replace(/\./g, '\\.')} td.st`, (el) => getComputedStyle(el).backgroundColor);
+      expect(COLOUR.red(await colour(fx[0]!))).toBe(true);
+      expect(COLOUR.green(await colour(fx[1]!))).toBe(true);
+      expect(COLOUR.orange(await colour(fx[2]!))).toBe(true);
+      expect(COLOUR.grey(await colour('dead'))).toBe(true);
+      const order = await page.$$eval('table.fleet tbody tr', (rows) => rows.map((r) => r.id));
+      expect(order).toEqual([`target-${fx[0]}`, 'target-dead', `target-${fx[2]}`, `target-${fx[1]}`]);
+      expect(await page.textContent(`#target-dead`)).toMatch(/collection failed: connection refused/);
+      const shot = path.join(scratch, 'fleet.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      fs.copyFileSync(shot, path.join(artefacts, 'fleet.png'));
+      process.stdout.write(`fleet page screenshot: ${shot} (kept as ${path.join(artefacts, 'fleet.png')})\n`);
+      expect(requests).toEqual([`${fleet.url}/`]);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await fleet.stop();
+      await w.sshd.stop();
+    }
+  }, 120_000);
 });

@@ -106,9 +106,13 @@ describe('fleet mode: serve --targets', () => {
     const order = text.split('\n').slice(2).filter(Boolean).map((l) => l.split(/\s+/)[0]);
     const rank = ['CRITICAL', 'UNKNOWN', 'WARNING', 'OK', 'PENDING', 'NOT'];
     expect(order.map((s) => rank.indexOf(s!))).toEqual([...order.map((s) => rank.indexOf(s!))].sort((a, b) => a - b));
-    expect(text).toMatch(/^CRITICAL +qemu-xen-4\.17-module-blacklisted/m);
+    expect(text).toMatch(/^CRITICAL +qemu-xen-4\.17-module-blacklisted .*\[hand-off no, driver -\]$/m);
+    expect(text).toMatch(/^OK +qemu-xen-4\.17-pstates-uploaded .*\[hand-off yes, driver acpi-cpufreq\]$/m);
     const json = JSON.parse((await fleet.get('/fleet?format=json')).text);
     expect(json.targets.find((t: { name: string }) => t.name === 'dead')).toMatchObject({ status: 'unknown', failure: expect.stringMatching(/connection refused/) });
+    expect(json.targets.find((t: { name: string }) => t.name === 'qemu-xen-4.17-module-blacklisted')).toMatchObject({
+      status: 'critical', handoff: 'no', findings: expect.arrayContaining(['XEN_PSTATE_HANDOFF_MISSING', 'XEN_ACPI_PROCESSOR_NOT_LOADED']),
+    });
     const own = (await fleet.get('/metrics')).text;
     expect(own).toMatch(/^xen_pm_fleet_collections_total\{result="ok"\} [1-9]/m);
     expect(own).toMatch(/^xen_pm_fleet_collections_total\{result="connection-refused"\} [1-9]/m);
