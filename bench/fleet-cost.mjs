@@ -16,7 +16,7 @@ import { generateFixture } from '../scripts/generate-fixture.mjs';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.argv[2] ?? 60);
 const SIZES = (process.argv[3] ?? '1,50,200').split(',').map(Number);
-const INTERVAL_S = 10;
+const INTERVAL_S = Number(process.env.XPM_BENCH_INTERVAL_S ?? 60);
 const CPUS = 64;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xpm-fleet-bench-'));
 const sshdRoot = path.join(REPO, 'test/.tmp/openssh-server/root');
@@ -38,15 +38,17 @@ const key = (n) => { execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', ''
 const hostKey = key('host');
 const client = key('client');
 const hangClient = key('hang');
+// environment="SHLVL=1" (allowed by PermitUserEnvironment below): bash sources ~/.bashrc when sshd runs it
+// unless SHLVL says it is nested — and a developer's .bashrc (pyenv init, say) costs more than the collection.
 fs.writeFileSync(path.join(dir, 'authorized_keys'), [
-  `restrict,command="cat ${streamFile}" ${fs.readFileSync(`${client}.pub`, 'utf8').trim()}`,
-  `restrict,command="echo $$ >> ${dir}/hang.pids; exec sleep 60" ${fs.readFileSync(`${hangClient}.pub`, 'utf8').trim()}`, ''].join('\n'));
+  `restrict,environment="SHLVL=1",command="cat ${streamFile}" ${fs.readFileSync(`${client}.pub`, 'utf8').trim()}`,
+  `restrict,environment="SHLVL=1",command="echo $$ >> ${dir}/hang.pids; exec sleep 60" ${fs.readFileSync(`${hangClient}.pub`, 'utf8').trim()}`, ''].join('\n'));
 const port = await freePort();
 const deadPort = await freePort();
 fs.writeFileSync(path.join(dir, 'config'), [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${hostKey}`, `PidFile ${dir}/pid`,
   `AuthorizedKeysFile ${dir}/authorized_keys`, 'StrictModes no', 'UsePAM no', 'PasswordAuthentication no', 'LogLevel ERROR',
   // Hundreds of connections open at the start: sshd's default (10:30:100) drops unauthenticated ones early.
-  'MaxStartups 2000', ''].join('\n'));
+  'MaxStartups 2000', 'PermitUserEnvironment SHLVL', ''].join('\n'));
 const madePrivsep = !fs.existsSync('/run/sshd');
 if (madePrivsep) fs.mkdirSync('/run/sshd');
 const sshd = spawn(path.join(sshdRoot, 'usr/sbin/sshd'), ['-D', '-e', '-f', path.join(dir, 'config')], {

@@ -24,7 +24,12 @@ function toolsOf(fixture: string): string {
   return bin;
 }
 
-const forced = (command: string, key: KeyPair) => `restrict,command="${command.replace(/"/g, '\\"')}" ${key.public}`;
+/**
+ * A forced-command line. environment="SHLVL=1": bash (root's shell here) sources ~/.bashrc when sshd runs it
+ * unless SHLVL says it is nested, and a developer's .bashrc (pyenv init: a second of CPU) is not the remote
+ * side these tests mean.
+ */
+const forced = (command: string, key: KeyPair) => `restrict,environment="SHLVL=1",command="${command.replace(/"/g, '\\"')}" ${key.public}`;
 
 export interface SshWorld {
   sshd: Sshd;

@@ -98,6 +98,8 @@ export async function startSshd(authorizedKeys: string[]): Promise<Sshd> {
     'PermitRootLogin prohibit-password',
     'PrintMotd no',
     'LogLevel VERBOSE',
+    // Lets a key set SHLVL (test/remote/ssh-world.ts sets SHLVL=1): nothing else from authorized_keys reaches the environment.
+    'PermitUserEnvironment SHLVL',
     '',
   ].join('\n'));
   const child: ChildProcess = spawn(sshd, ['-D', '-e', '-f', config], {
