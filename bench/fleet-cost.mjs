@@ -58,7 +58,8 @@ await sleep(1000);
 const known = path.join(dir, 'known_hosts');
 fs.writeFileSync(known, `[127.0.0.1]:${port} ${fs.readFileSync(`${hostKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
 
-const ticks = (pid) => { const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); };
+// utime + stime, and cutime + cstime: the OpenSSH transport's ssh processes are the exporter's children.
+const ticks = (pid) => { const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); };
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const CLK_TCK = 100;
 
@@ -84,6 +85,9 @@ async function run(n, extra = { dead: 0, hang: 0 }, transport = 'builtin') {
   const m1 = await metrics();
   const ok = value(m1, /^xen_pm_fleet_collections_total\{result="ok"\} (\d+)/m) - ok0;
   const rss = rssMb(ex.pid);
+  // What is live on V8's heap (from the exporter's own metrics) next to RSS, which also holds garbage not yet collected.
+  const heapMb = value(m1, /^nodejs_heap_size_used_bytes ([\d.e+]+)/m) / 1048576;
+  const externalMb = value(m1, /^nodejs_external_memory_bytes ([\d.e+]+)/m) / 1048576;
   const delayCount = value(m1, /^xen_pm_fleet_schedule_delay_seconds_count (\d+)/m);
   const lateCount = delayCount - value(m1, /^xen_pm_fleet_schedule_delay_seconds_bucket\{le="1"\} (\d+)/m);
   const failed = [...m1.matchAll(/^xen_pm_fleet_collections_total\{result="(?!ok)([^"]+)"\} (\d+)/gm)].map((m) => `${m[1]}=${m[2]}`).join(' ');
@@ -93,7 +97,7 @@ async function run(n, extra = { dead: 0, hang: 0 }, transport = 'builtin') {
   return {
     targets: n, ...extra, transport, seconds: SECONDS, intervalS: INTERVAL_S,
     collectionsOk: ok, expectedAtLeast: expected, cpuSeconds: round(cpuS, 2), cpuMsPerCollection: ok ? round((cpuS * 1000) / ok, 1) : null,
-    rssMb: round(rss), startedMoreThan1sLate: lateCount, failures: failed || 'none',
+    rssMb: round(rss), heapUsedMb: round(heapMb), externalMb: round(externalMb), startedMoreThan1sLate: lateCount, failures: failed || 'none',
   };
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Registry } from 'prom-client';
-import type { Exposition } from '../cycle/exposition.js';
+import type { ServedExposition } from '../cycle/exposition.js';
 import type { Report } from '../diagnosis/report.js';
 import { renderText } from '../render/text-report.js';
 import { terminalSafeJson } from '../util/terminal-safe.js';
@@ -9,7 +9,7 @@ import { acceptsGzip } from './accept-encoding.js';
 const HEALTH_CODE = { ok: 200, warning: 200, unknown: 200, critical: 503 } as const;
 
 /** One probe's exposition as the client asked for it: OpenMetrics, or Prometheus text (gzipped once per probe). */
-export async function sendExposition(req: FastifyRequest, reply: FastifyReply, exposition: Exposition): Promise<FastifyReply> {
+export async function sendExposition(req: FastifyRequest, reply: FastifyReply, exposition: ServedExposition): Promise<FastifyReply> {
   const wantsOpenMetrics = /application\/openmetrics-text/.test(req.headers.accept ?? '');
   if (wantsOpenMetrics) return reply.type(Registry.OPENMETRICS_CONTENT_TYPE).send(exposition.openMetrics());
   reply.type(Registry.PROMETHEUS_CONTENT_TYPE).header('Vary', 'Accept-Encoding');

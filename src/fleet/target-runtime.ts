@@ -1,7 +1,7 @@
 import type { CommandSettings } from '../probe/command-settings.js';
 import type { Report } from '../diagnosis/report.js';
 import { ProbeCycle } from '../cycle/probe-cycle.js';
-import { Exposition } from '../cycle/exposition.js';
+import { CompressedExposition } from '../cycle/exposition.js';
 import { RemoteHost } from '../remote/remote-host.js';
 import type { SshFailureKind } from '../remote/ssh.js';
 import { collectionMetrics } from '../render/collection-metrics.js';
@@ -20,7 +20,8 @@ export interface CollectionSummary {
 /** What a scrape of /probe?target= and /health?target= serve: rendered once per collection. */
 export interface ServedTarget {
   report: Report;
-  exposition: Exposition;
+  /** Held gzipped only: a fleet keeps one per active target. */
+  exposition: CompressedExposition;
   finishedAt: Date;
   collection: CollectionSummary;
 }
@@ -100,7 +101,7 @@ export class TargetRuntime {
     this.host.forget();
     this.current = {
       report: result.report,
-      exposition: new Exposition(`${result.exposition.text}\n${extra}`, result.exposition.sources()),
+      exposition: await CompressedExposition.of(`${result.exposition.text}\n${extra}`),
       finishedAt: result.finishedAt,
       collection: summary,
     };
