@@ -25,7 +25,7 @@ const safe = (s: string) => s.replace(/[^A-Za-z0-9._ :+-]/g, '?').slice(0, 80);
  */
 export function collectionMetrics(c: CollectionInfo): string {
   const m = new MetricSet();
-  m.exemptGauge('xen_pm_collection_success', 'Whether the last collection from the remote dom0 gave a complete capture (1) or failed (0); when 0, every other xen_pm_ metric of this scrape rests on no data.').set({}, c.ok ? 1 : 0);
+  m.exemptGauge('xen_pm_target_up', 'Whether the last collection from this fleet target gave a complete capture (1) or failed (0: its other xen_pm_ metrics rest on no data, and the mixin holds its host alerts back).').set({}, c.ok ? 1 : 0);
   m.exemptGauge('xen_pm_collection_duration_seconds', 'How long the last collection took: connect, run the collector, receive and decode its stream.').set({}, Math.round(c.durationSeconds * 1000) / 1000);
   if (!c.ok) m.exemptGauge('xen_pm_collection_failure', 'Why the last collection failed (1 for the kind; see the README\'s failure table).').set({ kind: c.failureKind ?? 'unknown' }, 1);
   m.exemptGauge('xen_pm_collector_info', 'The collector that answered the last good collection, and whether it is the one this exporter generates (current="false": reinstall collector/xen-pm-collect).')

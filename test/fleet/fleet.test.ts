@@ -66,14 +66,14 @@ describe('fleet mode: serve --targets', () => {
     expect((await fleet.get('/fleet')).text).toMatch(/PENDING +hang/);
     const h = await hang;
     expect(h.status).toBe(200);
-    expect(h.text).toMatch(/^xen_pm_collection_success 0$/m);
+    expect(h.text).toMatch(/^xen_pm_target_up 0$/m);
     expect(h.text).toMatch(/^xen_pm_collection_failure\{kind="timeout"\} 1$/m);
   });
 
   it.each(SAME_REPORT)('%s: /probe and /health?target= say what check --root says of the fixture', async (f) => {
     const m = await fleet.get(`/probe?target=${f}`, { 'X-Prometheus-Scrape-Timeout-Seconds': '20' });
     expect(m.status).toBe(200);
-    expect(m.text).toMatch(/^xen_pm_collection_success 1$/m);
+    expect(m.text).toMatch(/^xen_pm_target_up 1$/m);
     expect(m.text).toMatch(/^xen_pm_collector_info\{collector="xen-pm-collect [0-9a-f]{16}",current="true"\} 1$/m);
     const h = await fleet.get(`/health?target=${f}`);
     const report = JSON.parse(h.text);
@@ -87,7 +87,7 @@ describe('fleet mode: serve --targets', () => {
     ['garbage', 'bad-stream'],
   ])('a %s dom0 is unknown with its failure quoted, never OK', async (name, kind) => {
     const m = await fleet.get(`/probe?target=${name}`);
-    expect(m.text).toMatch(/^xen_pm_collection_success 0$/m);
+    expect(m.text).toMatch(/^xen_pm_target_up 0$/m);
     expect(m.text).toContain(`xen_pm_collection_failure{kind="${kind}"} 1`);
     const h = await fleet.get(`/health?target=${name}&format=text`);
     expect(h.status).toBe(200);

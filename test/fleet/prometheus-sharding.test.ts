@@ -48,7 +48,7 @@ describe('Prometheus hashmod sharding over fleet exporters', () => {
     const seen: string[][] = [[], []];
     await waitFor(async () => {
       for (let i = 0; i < 2; i++) {
-        const up = await query(proms[i]!.url, 'xen_pm_collection_success{job="xen-pm-fleet"} == 1');
+        const up = await query(proms[i]!.url, 'xen_pm_target_up{job="xen-pm"} == 1');
         seen[i] = up.map((s) => s.metric['instance']!).sort();
       }
       return seen[0]!.length + seen[1]!.length === SAME_REPORT.length;
