@@ -8,7 +8,7 @@
 // one StreamHost (the daemon's own cycle).
 // CPU is process.cpuUsage() (user+system) around each step, the median of RUNS runs after a warm-up.
 // Retained memory: CYCLES ProbeCycles are each run HISTORY times (history full), then held; heap and RSS are
-// measured after gc before and after, and divided by CYCLES. Needs --expose-gc (the npm script passes it)
+// measured after gc before and after, and divided by the number of cycles (fewer past 64 CPUs: cyclesFor()). Needs --expose-gc (the npm script passes it)
 // and a build (npm run build).
 // Usage: node --expose-gc bench/target-cost.mjs [SIZES=16,64,256] [RUNS=25] [CYCLES=200] [HISTORY=30]
 // Writes bench/out/target-cost.json and prints it.
@@ -42,6 +42,8 @@ const RUNS = Number(process.argv[3] ?? 25);
 const CYCLES = Number(process.argv[4] ?? 200);
 const HISTORY = Number(process.argv[5] ?? 30);
 const WARMUP = 5;
+/** Past 64 CPUs fewer cycles are held (a quarter per doubling, at least 25): 200 × 30 runs at 256 CPUs take minutes. */
+const cyclesFor = (n) => (n <= 64 ? CYCLES : Math.max(25, Math.round(CYCLES * (64 / n) ** 2)));
 const WINDOW_MS = 5 * 60_000;
 const INTERVAL_MS = 60_000;
 
@@ -76,6 +78,24 @@ function decodeOk(stream) {
   return d.capture;
 }
 
+/**
+ * A host whose capture is swapped per collection, as src/remote/remote-host.ts does: refresh() puts a new
+ * StreamHost in, forget() an empty one, and one ProbeCycle lives across collections.
+ */
+class SwapHost {
+  live = false;
+  path = 'bench';
+  current = new StreamHost('bench', null);
+  get problems() { return this.current.problems; }
+  get meta() { return this.current.meta; }
+  readText(rel) { return this.current.readText(rel); }
+  readBytes(rel, max) { return this.current.readBytes(rel, max); }
+  list(rel) { return this.current.list(rel); }
+  exists(rel) { return this.current.exists(rel); }
+  commandEnabled(name) { return this.current.commandEnabled(name); }
+  runCommand(name) { return this.current.runCommand(name); }
+}
+
 /** Per-phase CPU of one collection, the same steps ProbeCycle.doRun takes, on a cycle-like history. */
 async function phases(stream, runs, reuse) {
   const out = { decode: [], host: [], probe: [], diagnose: [], render: [], cycle: [] };
@@ -108,20 +128,17 @@ async function phases(stream, runs, reuse) {
     text = e.text;
     if (keep) out.render.push(cpuMs(c));
   }
-  // The whole cycle, as src/fleet/target-runtime.ts drives it (decode and a new host per collection) or as
-  // the daemon's own cycle does (one host, static values reused).
+  // The whole cycle, as src/fleet/target-runtime.ts drives it (decode, the capture in for the run and out
+  // after it) or as the daemon's own cycle does (one host, static values reused); GC included.
   let t = 0;
   const clock = () => t;
-  const cycle = new ProbeCycle(fixedHost, { reuseStaticValues: reuse, clock });
+  const swap = new SwapHost();
+  const cycle = new ProbeCycle(reuse ? fixedHost : swap, { reuseStaticValues: reuse, clock });
   for (let i = 0; i < runs + WARMUP; i++) {
     const c = process.cpuUsage();
-    if (reuse) {
-      await cycle.run();
-    } else {
-      const host = new StreamHost('bench', decodeOk(stream));
-      const perRun = new ProbeCycle(host, { clock });
-      await perRun.run();
-    }
+    if (!reuse) swap.current = new StreamHost('bench', decodeOk(stream));
+    await cycle.run();
+    if (!reuse) swap.current = new StreamHost('bench', null);
     if (i >= WARMUP) out.cycle.push(cpuMs(c));
     t += INTERVAL_MS;
   }
@@ -133,29 +150,28 @@ async function phases(stream, runs, reuse) {
  * Memory a cycle keeps between runs. A cycle over a host whose capture the caller swaps per collection
  * (the fleet's RemoteHost) keeps only its own history and caches once the host forgets the capture.
  */
-async function retained(stream, reuse) {
+async function retained(stream, reuse, count) {
   const capture = decodeOk(stream);
   const cycles = [];
   const measure = () => { globalThis.gc(); globalThis.gc(); const m = process.memoryUsage(); return { heap: m.heapUsed, rss: m.rss }; };
   const before = measure();
-  for (let k = 0; k < CYCLES; k++) {
+  for (let k = 0; k < count; k++) {
     let t = 0;
-    // A swappable host: the capture is there during the run and gone after it, as RemoteHost.forget() does.
-    const slot = { host: new StreamHost('bench', capture) };
-    const proxy = new Proxy({}, { get: (_, p) => { const v = slot.host[p]; return typeof v === 'function' ? v.bind(slot.host) : v; } });
-    const cycle = new ProbeCycle(proxy, { reuseStaticValues: reuse, clock: () => t, stuck: { windowMs: WINDOW_MS } });
+    // The capture is there during the run and gone after it, as RemoteHost.forget() does.
+    const swap = new SwapHost();
+    const cycle = new ProbeCycle(swap, { reuseStaticValues: reuse, clock: () => t, stuck: { windowMs: WINDOW_MS } });
     for (let i = 0; i < HISTORY; i++) {
-      slot.host = new StreamHost('bench', capture);
+      swap.current = new StreamHost('bench', capture);
       await cycle.run();
       t += INTERVAL_MS / 4;
     }
-    slot.host = new StreamHost('bench', null);
+    swap.current = new StreamHost('bench', null);
     cycles.push(cycle);
   }
   const after = measure();
   const historySize = cycles[0].historySize;
   cycles.length = 0;
-  return { heapKiBPerCycle: round((after.heap - before.heap) / 1024 / CYCLES, 1), rssKiBPerCycle: round((after.rss - before.rss) / 1024 / CYCLES, 1), historySamples: historySize };
+  return { cycles: count, heapKiBPerCycle: round((after.heap - before.heap) / 1024 / count, 1), rssKiBPerCycle: round((after.rss - before.rss) / 1024 / count, 1), historySamples: historySize };
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xpm-target-cost-'));
@@ -171,7 +187,7 @@ try {
       await phases(stream, 10, reuse); // warm-up: the first runs pay for the JIT
       const p = await phases(stream, RUNS, reuse);
       const key = reuse ? 'reuseStaticValues' : 'fleet';
-      row[key] = { ...Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'text')), retained: await retained(stream, reuse) };
+      row[key] = { ...Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'text')), retained: await retained(stream, reuse, cyclesFor(n)) };
       row.expositionBytes = Buffer.byteLength(p.text);
       row.expositionGzipBytes = gzipSync(p.text, { level: 6 }).length;
     }
