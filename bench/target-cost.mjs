@@ -7,9 +7,10 @@
 // after the run (what src/fleet/target-runtime.ts does: the one that matters), and reuseStaticValues=true on
 // one StreamHost (the daemon's own cycle).
 // CPU is process.cpuUsage() (user+system) around each step, the median of RUNS runs after a warm-up.
-// Retained memory: CYCLES ProbeCycles are each run HISTORY times (history full), then held; heap and RSS are
-// measured after gc before and after, and divided by the number of cycles (fewer past 64 CPUs: cyclesFor()). Needs --expose-gc (the npm script passes it)
+// Retained memory: CYCLES ProbeCycles are each run HISTORY times (history full), then held; heap (JS heap + external,
+// where typed arrays keep their bytes) and RSS are measured after gc before and after, and divided by the number of cycles (fewer past 64 CPUs: cyclesFor()). Needs --expose-gc (the npm script passes it)
 // and a build (npm run build).
+// servedResultKiB: what a fleet target keeps of its last run besides the cycle (report + exposition text).
 // Usage: node --expose-gc bench/target-cost.mjs [SIZES=16,64,256] [RUNS=25] [CYCLES=200] [HISTORY=30]
 // Writes bench/out/target-cost.json and prints it.
 import { execFileSync } from 'node:child_process';
@@ -153,25 +154,36 @@ async function phases(stream, runs, reuse) {
 async function retained(stream, reuse, count) {
   const capture = decodeOk(stream);
   const cycles = [];
-  const measure = () => { globalThis.gc(); globalThis.gc(); const m = process.memoryUsage(); return { heap: m.heapUsed, rss: m.rss }; };
+  const served = [];
+  // Typed arrays over 64 bytes keep their bytes outside the JS heap: heapUsed + external counts them.
+  const measure = () => { globalThis.gc(); globalThis.gc(); const m = process.memoryUsage(); return { heap: m.heapUsed + m.external, rss: m.rss }; };
   const before = measure();
   for (let k = 0; k < count; k++) {
     let t = 0;
     // The capture is there during the run and gone after it, as RemoteHost.forget() does.
     const swap = new SwapHost();
     const cycle = new ProbeCycle(swap, { reuseStaticValues: reuse, clock: () => t, stuck: { windowMs: WINDOW_MS } });
+    let result = null;
     for (let i = 0; i < HISTORY; i++) {
       swap.current = new StreamHost('bench', capture);
-      await cycle.run();
+      result = await cycle.run();
       t += INTERVAL_MS / 4;
     }
     swap.current = new StreamHost('bench', null);
+    // What src/fleet/target-runtime.ts keeps of the last run besides the cycle: the report and the text
+    // (flattened, as the first scrape leaves it).
+    const text = `${result.exposition.text}\n`;
+    text.charCodeAt(0);
+    served.push({ report: result.report, text });
     cycles.push(cycle);
   }
+  const held = measure();
+  served.length = 0;
   const after = measure();
   const historySize = cycles[0].historySize;
   cycles.length = 0;
-  return { cycles: count, heapKiBPerCycle: round((after.heap - before.heap) / 1024 / count, 1), rssKiBPerCycle: round((after.rss - before.rss) / 1024 / count, 1), historySamples: historySize };
+  return { cycles: count, heapKiBPerCycle: round((after.heap - before.heap) / 1024 / count, 1), rssKiBPerCycle: round((after.rss - before.rss) / 1024 / count, 1), historySamples: historySize,
+    servedResultKiB: round((held.heap - after.heap) / 1024 / count, 1) };
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xpm-target-cost-'));
