@@ -6,7 +6,8 @@ import { probeSources, readErrorsBySource } from '../probe/source-status.js';
 import { buildView, type FrequencyView } from '../diagnosis/frequency-view.js';
 import { diagnose } from '../diagnosis/diagnose.js';
 import type { Report } from '../diagnosis/report.js';
-import { countersFromView, type CounterSample } from '../diagnosis/residency-history.js';
+import { countersFromView } from '../diagnosis/residency-history.js';
+import { PackedHistory } from '../diagnosis/packed-history.js';
 import { DEFAULT_STUCK, detectStuck, type StuckOptions, type StuckVerdict } from '../diagnosis/stuck.js';
 import type { ExpositionInput } from '../render/metrics.js';
 import { Exposition } from './exposition.js';
@@ -38,8 +39,9 @@ export interface CycleResult {
 const STATIC_REFRESH = 40;
 /**
  * The residency history keeps samples at most a twentieth of the window apart (plus the newest), whatever
- * the interval: about 30 samples for any window, not one per run (a 1 s interval over 5 minutes at 512 CPUs
- * once held 300 samples and 600 MB). The stuck judgement then spans between one and 1.05 windows.
+ * the interval: about 21 samples for any window, not one per run (a 1 s interval over 5 minutes at 512 CPUs
+ * once held 300 samples and 600 MB), packed in typed arrays (src/diagnosis/packed-history.ts). The stuck
+ * judgement then spans between one and 1.05 windows.
  */
 const HISTORY_STEPS_PER_WINDOW = 20;
 
@@ -51,19 +53,20 @@ const HISTORY_STEPS_PER_WINDOW = 20;
 export class ProbeCycle {
   readonly stuckOptions: StuckOptions;
   runs = 0;
-  private history: CounterSample[] = [];
+  private readonly history: PackedHistory;
   private readonly acpiCache: { scan: AcpiTablesScan | null } = { scan: null };
   private readonly staticCache: StaticValueCache = new Map();
   private staticFor: string | null = null;
   private running: Promise<CycleResult> | null = null;
 
-  /** Counter samples held for the stuck judgement (bounded: see remember()). */
+  /** Counter samples held for the stuck judgement (bounded: see PackedHistory). */
   get historySize(): number {
-    return this.history.length;
+    return this.history.size;
   }
 
   constructor(readonly host: HostRoot, private readonly o: CycleOptions = {}) {
     this.stuckOptions = { ...DEFAULT_STUCK, ...o.stuck };
+    this.history = new PackedHistory(this.stuckOptions.windowMs, HISTORY_STEPS_PER_WINDOW);
   }
 
   run(meta: { probesSkipped?: number } = {}): Promise<CycleResult> {
@@ -86,23 +89,13 @@ export class ProbeCycle {
     return snapshot;
   }
 
-  private remember(sample: CounterSample): void {
-    const h = this.history;
-    const step = this.stuckOptions.windowMs / HISTORY_STEPS_PER_WINDOW;
-    // The newest slot moves forward until it is a step past the one before it; then it is kept.
-    if (h.length >= 2 && sample.t - h[h.length - 2]!.t < step) h[h.length - 1] = sample;
-    else h.push(sample);
-    const keepFrom = sample.t - this.stuckOptions.windowMs * 1.5;
-    while (h.length > 2 && h[1]!.t <= keepFrom) h.shift();
-  }
-
   private async doRun(meta: { probesSkipped?: number }): Promise<CycleResult> {
     const clock = this.o.clock ?? (() => performance.now());
     const t = clock();
     const snapshot = await this.probe();
     const view = buildView(snapshot);
-    this.remember(countersFromView(view, t));
-    const stuck = detectStuck(this.history, this.stuckOptions);
+    this.history.push(countersFromView(view, t));
+    const stuck = detectStuck(this.history.judged(), this.stuckOptions);
     const report = diagnose(snapshot, view, stuck.finding ? [stuck.finding] : []);
     this.runs++;
     const finishedAt = this.o.now?.() ?? new Date();

@@ -9,7 +9,9 @@ export function toLines(text: string): string[] {
     .replace(/\r/g, '\n')
     .replace(/[\u00a0\u2007\u202f]/g, ' ')
     .split('\n')
-    .map((l) => l.replace(/\s+$/, ''));
+    // trimEnd() drops exactly what /\s+$/ did (WhiteSpace and LineTerminator) without the regex's
+    // backtracking over every run of padding in xenpm's column-aligned lines.
+    .map((l) => l.trimEnd());
 }
 
 /** `label : value` with any padding; label keeps inner single spaces (`cpu id`, `turbo mode`). */

@@ -31,6 +31,8 @@ const STATE_NEW = /^\s*(\*?)\s*P(\d+)\s*\[\s*(\d+)\s*MHz\s*\]\s*:\s*transition\s
 const STATE_OLD = /^\s*(\*?)\s*P(\d+)\s*:\s*freq\s*\[\s*(\d+)\s*MHz\s*\]?/i; // 4.0, 4.1
 const TRANSITION = /^\s*transition\s*\[\s*(\d+)\s*\]?/i;
 const RESIDENCY = /^\s*residency\s*\[\s*(\d+)\s*(?:ms)?\s*\]?/i;
+/** Both state layouts name a frequency in MHz: a line without it (half of a 4.2+ output) skips their regexes. */
+const HAS_MHZ = /mhz/i;
 
 /** `xenpm get-cpufreq-states` in both the 4.0/4.1 three-line and the 4.2+ two-line layout. */
 export function parseCpufreqStates(stdout: string, stderr = ''): CpufreqStatesOutput {
@@ -43,12 +45,13 @@ export function parseCpufreqStates(stdout: string, stderr = ''): CpufreqStatesOu
   for (const line of toLines(stdout)) {
     if (!line.trim()) continue;
     let m: RegExpExecArray | null;
-    if ((m = STATE_NEW.exec(line)) && cur) {
+    const mhz = HAS_MHZ.test(line);
+    if (mhz && (m = STATE_NEW.exec(line)) && cur) {
       state = { index: Number(m[2]), current: m[1] === '*', freqMhz: toCount(m[3]), transitions: toCount(m[4]), residencyMs: null };
       keep(state);
       continue;
     }
-    if ((m = STATE_OLD.exec(line)) && cur) {
+    if (mhz && (m = STATE_OLD.exec(line)) && cur) {
       state = { index: Number(m[2]), current: m[1] === '*', freqMhz: toCount(m[3]), transitions: null, residencyMs: null };
       keep(state);
       continue;

@@ -41,6 +41,19 @@ describe('decoding a capture stream', () => {
     expect(d.capture.commands.get('dmesg')![0]!.status).toEqual({ kind: 'not-installed' });
   });
 
+  it('cuts content at exactly the cap, separators counted, whatever line the cap falls in', () => {
+    // The content is the lines joined with "\n" (abc\nde\n\nfgh\n), cut at the cap; truncated only when something was cut.
+    const whole = 'abc\nde\n\nfgh\n';
+    for (let cap = 0; cap <= whole.length + 2; cap++) {
+      const d = decodeStream(stream('F proc/x', '|abc', '|de', '|', '|fgh', '|', 'C xl-info /usr/sbin/xl', 'o abc', 'o de', 'o ', 'o fgh', 'o ', 'x 0'), { maxTextBytes: cap, maxCommandBytes: cap });
+      if (!d.ok) throw new Error(d.reason);
+      const f = d.capture.files.get('proc/x')!;
+      const c = d.capture.commands.get('xl-info')![0]!;
+      expect([f.bytes.toString('latin1'), f.truncated], `cap ${cap}`).toEqual([whole.slice(0, cap), cap < whole.length]);
+      expect([c.stdout.toString('latin1'), c.stdoutTruncated], `cap ${cap}`).toEqual([whole.slice(0, cap), cap < whole.length]);
+    }
+  });
+
   it('caps each file at its limit and says so', () => {
     const d = decodeStream(stream('F proc/cpuinfo', `|${'x'.repeat(300)}`, '|'), { maxTextBytes: 100 });
     if (!d.ok) throw new Error(d.reason);
