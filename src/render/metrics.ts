@@ -125,7 +125,7 @@ export function buildMetrics(input: ExpositionInput): MetricSet {
     ok.set({ source: o.source }, o.ok ? 1 : 0);
     dur.set({ source: o.source }, o.durationSeconds);
   }
-  const errs = g('xen_pm_probe_read_errors', `Reads that failed in the last probe (EAGAIN, EACCES, EIO, links leaving the root …), per source. ${FROM}`);
+  const errs = g('xen_pm_probe_read_errors', `Reads that failed in the last probe (EAGAIN, EACCES, EIO, links leaving the root, and the like), per source. ${FROM}`);
   for (const src of ['platform', 'cpus', 'cpufreq', 'cpuidle', 'xen-dom0', 'acpi']) errs.set({ source: src }, input.readErrors.get(src) ?? 0);
   g('xen_pm_last_probe_timestamp_seconds', 'Unix time the last probe finished.').set({}, input.probeTimestampSeconds);
   c('xen_pm_probes_total', 'Probes completed since start.').inc({}, input.probesTotal);
