@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { generateXenDom0Fixture } from '../scripts/generate-xen-dom0-fixture.mjs';
+import { collectorStream } from '../scripts/collector-stream.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (m) => import(path.join(REPO, 'dist/src', m));
@@ -51,27 +52,6 @@ const INTERVAL_MS = 60_000;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const cpuMs = (c0) => { const c = process.cpuUsage(c0); return (c.user + c.system) / 1000; };
-const SH_QUOTE = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** The stream the collector prints for a capture directory, with fake tools replaying its commands/. */
-function collectorStream(root, tmp) {
-  const bin = path.join(tmp, 'bin');
-  fs.mkdirSync(bin, { recursive: true });
-  const replay = (nameExpr) => `#!/bin/sh
-d=${SH_QUOTE(path.join(root, 'commands'))}
-n=${nameExpr}
-[ -e "$d/$n.exit" ] || { echo "not recorded: $n" >&2; exit 99; }
-[ ! -e "$d/$n.stdout" ] || cat "$d/$n.stdout"
-[ ! -e "$d/$n.stderr" ] || cat "$d/$n.stderr" >&2
-exit "$(cat "$d/$n.exit")"
-`;
-  for (const [name, expr] of Object.entries({ xenpm: 'xenpm-$1', xl: 'xl-$1', dmesg: 'dmesg', journalctl: 'journalctl' })) {
-    fs.writeFileSync(path.join(bin, name), replay(expr), { mode: 0o755 });
-  }
-  return execFileSync('/usr/bin/dash', [path.join(REPO, 'collector/xen-pm-collect'), '--root', root], {
-    env: { PATH: `${bin}:/usr/bin:/bin` }, maxBuffer: 1 << 28,
-  });
-}
 
 function decodeOk(stream) {
   const d = decodeStream(stream);
