@@ -42,6 +42,9 @@ const result = await build({
   external: ['*.node', 'cpu-features'],
   metafile: true,
   logLevel: 'warning',
+  // Written below in one rename, licences included: a reader (another build, the .deb packer, a test running
+  // beside this one) never sees a half-written or licence-less file.
+  write: false,
 });
 
 /** node_modules/<name>/ or node_modules/@scope/<name>/ of every bundled input: the packages inside. */
@@ -82,7 +85,14 @@ const text = [
   '',
   ...packages.flatMap((p) => [`=== ${p.name}@${p.version} — ${p.license} ===`, ...p.texts, '']),
 ].join('\n');
-fs.writeFileSync(LICENSES, text);
-fs.appendFileSync(OUT, `\n// ${'='.repeat(76)}\n${text.split('\n').map((l) => `// ${l}`.trimEnd()).join('\n')}\n`);
-fs.chmodSync(OUT, 0o755);
+const code = result.outputFiles.find((f) => f.path.endsWith('.mjs')).text;
+const licenceComment = `\n// ${'='.repeat(76)}\n${text.split('\n').map((l) => `// ${l}`.trimEnd()).join('\n')}\n`;
+const atomically = (file, content, mode) => {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(tmp, content, { mode });
+  fs.renameSync(tmp, file);
+};
+atomically(LICENSES, text, 0o644);
+atomically(OUT, code + licenceComment, 0o755);
 console.log(`${OUT} (${(fs.statSync(OUT).size / 1024).toFixed(0)} KiB, version ${pkg.version}, ${packages.length} bundled packages; licences in ${LICENSES})`);

@@ -8,7 +8,9 @@ import { startDaemonWith, waitHealthy } from '../daemon.js';
 describe('release artefacts', () => {
   it('npm pack gives a tarball whose xen-pm-exporter works after npm install -g on a clean prefix', () => {
     const out = tmpDir('pack-');
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    // --ignore-scripts: prepack would rebuild dist/ (removing dist/src first) under the other test files
+    // running from it at the same time; `npm test` built it already.
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const files = packed[0]!.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(['dist/src/main.js', 'systemd/xen-pm-exporter.service', 'prometheus/xen-pm.rules.yml', 'grafana/xen-pm-dashboard.json', 'README.md', 'LICENSE', 'npm-shrinkwrap.json', 'mixin/mixin.libsonnet']));
     expect(files.some((f) => f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
