@@ -20,7 +20,8 @@ npm_version="$(node -p "require('./package.json').version")"
 # npm's 1.2.0-rc.1 sorts before 1.2.0; Debian needs ~ for that.
 version="${npm_version//-/\~}"
 maintainer="${DEB_MAINTAINER:-xen-pm-exporter maintainers <maintainers@xen-pm-exporter.invalid>}"
-export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}"
+# Outside a git checkout (a source tarball, a copied tree): package.json's mtime, still the same for the same tree.
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || stat -c %Y package.json)}"
 
 node scripts/bundle.mjs >&2
 

@@ -35,6 +35,8 @@ beforeAll(async () => {
   const hash = bcrypt.hashSync('s3cret', 10);
   fs.writeFileSync(path.join(dir, 'web.yml'), `tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS12\nhttp_server_config:\n  headers:\n    X-Frame-Options: deny\nbasic_auth_users:\n  prometheus: ${hash}\n`);
   daemon = await startDaemon(['--root', path.join(FIXTURES, 'xen-dom0-with-xen-acpi-processor'), '--web.config.file', path.join(dir, 'web.yml')], 'https');
+  // Listening is not probed: on a busy machine the first probe can finish after the first request.
+  for (let i = 0; i < 300 && (await get('/healthz', 'prometheus:s3cret').catch(() => ({ status: 0 }))).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
 }, 60_000);
 
 afterAll(async () => { await daemon?.stop(); });
