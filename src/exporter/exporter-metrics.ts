@@ -13,9 +13,16 @@ export class ExporterMetrics {
   }
 
   async text(): Promise<string> {
-    // prom-client names three gauges with a counter's `_total` suffix (promtool check metrics refuses them);
-    // the same numbers are there without the suffix (nodejs_active_handles, …), so those three are left out.
-    const families = (await this.registry.metrics()).split('\n\n');
-    return families.filter((f) => !/^# HELP nodejs_active_(handles|requests|resources)_total /.test(f)).join('\n\n');
+    return registryText(this.registry);
   }
+}
+
+/**
+ * A prom-client registry's exposition without the three gauges prom-client names with a counter's `_total`
+ * suffix (promtool check metrics refuses them); the same numbers are there without the suffix
+ * (nodejs_active_handles, …).
+ */
+export async function registryText(registry: Registry): Promise<string> {
+  const families = (await registry.metrics()).split('\n\n');
+  return families.filter((f) => !/^# HELP nodejs_active_(handles|requests|resources)_total /.test(f)).join('\n\n');
 }

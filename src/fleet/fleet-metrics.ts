@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registryText } from '../exporter/exporter-metrics.js';
 
 /**
  * The fleet exporter's own metrics on /metrics (the dom0s' metrics are on /probe?target=): how many
@@ -29,9 +30,7 @@ export class FleetMetrics {
     if (withProcessMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
-  async text(): Promise<string> {
-    // As in the single-host daemon: three gauges prom-client names with a counter's suffix are left out.
-    const families = (await this.registry.metrics()).split('\n\n');
-    return families.filter((f) => !/^# HELP nodejs_active_(handles|requests|resources)_total /.test(f)).join('\n\n');
+  text(): Promise<string> {
+    return registryText(this.registry);
   }
 }

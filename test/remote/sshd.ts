@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { REPO, tmpDir } from '../helpers.js';
+import { freePort } from '../net.js';
 
 /**
  * A real OpenSSH server for the tests, never installed: Debian's openssh-server (and the libwrap0 it
@@ -38,16 +39,8 @@ export function ensureSshd(): string {
   return SSHD;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// One free-port helper for every test (test/net.ts); sshd's callers import it from here too.
+export { freePort };
 
 export interface KeyPair {
   private: string;
