@@ -33,6 +33,7 @@ const FLAGS = {
   'xenpm.timeout': { type: 'string', default: '5s' },
   'xenpm.enable-cpufreq-average': { type: 'boolean', default: false },
   'xl.path': { type: 'string', default: 'xl' },
+  'kernel-log.timeout': { type: 'string', default: '10s' },
   'probe.interval': { type: 'string', default: '15s' },
   'probe.stuck-window': { type: 'string', default: '5m' },
   'log.level': { type: 'string', default: 'info' },
@@ -80,6 +81,7 @@ Flags:
   --xenpm.timeout DURATION          per-command timeout (default 5s)
   --xenpm.enable-cpufreq-average    also run get-cpufreq-average (resets the window Xen keeps for every reader)
   --xl.path PATH                    xl binary (default xl)
+  --kernel-log.timeout DURATION     deadline for dmesg, and journalctl when dmesg cannot serve (default 10s)
   --probe.interval DURATION         re-probe interval, at least 1s (default 15s)
   --probe.stuck-window DURATION     window for FREQUENCY_STUCK_BELOW_MAX (default 5m)
   --log.level LEVEL                 trace, debug, info, warn, error, fatal (default info)
@@ -139,6 +141,7 @@ export function parseInvocation(argv: string[]): Invocation {
         xenpmPath: f['xenpm.path'],
         xlPath: f['xl.path'],
         timeoutMs: flag('xenpm.timeout', () => parsePositiveDuration(f['xenpm.timeout'], 'the timeout', 1)),
+        logTimeoutMs: flag('kernel-log.timeout', () => parsePositiveDuration(f['kernel-log.timeout'], 'the timeout', 1)),
         optIn: f['xenpm.enable-cpufreq-average'] ? ['xenpm-get-cpufreq-average'] : [],
       },
     };
@@ -189,7 +192,7 @@ export function parseInvocation(argv: string[]): Invocation {
       if (f.targets !== undefined) {
         if (f.root !== undefined) throw new UsageError('--targets and --root exclude each other: fleet mode reads remote dom0s only');
         // Flags of the one-host daemon that mean nothing for a fleet are refused, not ignored.
-        const oneHost = ['commands', 'probe.interval', 'web.telemetry-path', 'web.max-requests', 'xenpm.path', 'xl.path', 'xenpm.timeout', 'xenpm.enable-cpufreq-average']
+        const oneHost = ['commands', 'probe.interval', 'web.telemetry-path', 'web.max-requests', 'xenpm.path', 'xl.path', 'xenpm.timeout', 'kernel-log.timeout', 'xenpm.enable-cpufreq-average']
           .find((k) => argv.some((a) => a === `--${k}` || a.startsWith(`--${k}=`)));
         if (oneHost) throw new UsageError(`--${oneHost} is for one host; with --targets the targets file sets each target's interval and timeout`);
         const concurrency = Number(f['fleet.concurrency']);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLiveKernelLog } from '../../src/probe/live-kernel-log.js';
 import { DEFAULT_COMMAND_SETTINGS } from '../../src/probe/command-settings.js';
+import { parseInvocation } from '../../src/options.js';
 import { tmpDir } from '../helpers.js';
 
 /** Stand-ins for dmesg and journalctl, printing what the real ones print in each situation. */
@@ -44,5 +45,14 @@ describe('live kernel log sources', () => {
     ));
     expect(r.error).toMatch(/dmesg restricted/);
     expect(r.error).toMatch(/no-journalctl: command not found/);
+  });
+  it('a hanging dmesg is cut at the kernel-log deadline (--kernel-log.timeout), not the Xen tools\' one', async () => {
+    const d = tmpDir('klog-');
+    const inv = parseInvocation(['check', '--kernel-log.timeout', '1500ms', '--xenpm.timeout', '1m']);
+    const s = inv.command === 'check' ? inv.host.settings : null;
+    expect(s).toMatchObject({ logTimeoutMs: 1500, timeoutMs: 60_000 });
+    const r = await readLiveKernelLog({ ...DEFAULT_COMMAND_SETTINGS, ...s, dmesgPath: tool(d, 'dmesg', 'exec sleep 30'), journalctlPath: tool(d, 'journalctl', 'exec sleep 30') });
+    expect(r.failure).toBe('timeout');
+    expect(r.error).toMatch(/killed after 1500 ms timeout/);
   });
 });

@@ -16,6 +16,9 @@ import { writeFixtureReadme } from './fixture-readme.js';
 
 export const ids = (r: { findings: Array<{ id: string }> }) => r.findings.map((f) => f.id).sort();
 const HISTORY_ONLY = ['FREQUENCY_STUCK_BELOW_MAX'];
+/** What a view's PROBE_FAILED says (which source, and why), so a disagreement in CI names its cause. */
+const probeFailures = (r: { findings: Array<{ id: string; summary?: string; evidence?: string[] }> }) =>
+  r.findings.filter((f) => f.id === 'PROBE_FAILED').map((f) => `${f.summary ?? ''} [${(f.evidence ?? []).join('; ')}]`).join(' | ');
 
 /** Fixture name of one situation's capture: qemu-xen-<xen>-<situation>. */
 export const fixtureName = (rel: Release, situation: string) => `qemu-xen-${rel.xen}-${situation}`;
@@ -34,16 +37,16 @@ async function expectViewsAgree(situation: string, r: StepResult) {
   expect(r.health.platform.kind).toBe('xen-dom0');
   expect(r.healthStatus).toBe(r.health.status === 'critical' ? 503 : 200);
   if (r.check) {
-    expect([r.check.status, ids(r.check)], `in-dom0 check in ${situation}`).toEqual(daemon);
+    expect([r.check.status, ids(r.check)], `in-dom0 check in ${situation} ${probeFailures(r.check)}${probeFailures(r.health)}`).toEqual(daemon);
     expect(r.checkExit).toBe({ ok: 0, warning: 1, critical: 2, unknown: 3 }[r.check.status]);
   }
   const cap = diagnose(await probeHost(openHost(r.captureDir)));
-  expect([cap.status, ids(cap)], `check --root on the capture of ${situation}`).toEqual(daemon);
+  expect([cap.status, ids(cap)], `check --root on the capture of ${situation} ${probeFailures(cap)}${probeFailures(r.health)}`).toEqual(daemon);
   if (r.check) expect(cap.verdict).toBe(r.check.verdict);
 }
 
 const verdictOf = (r: StepResult) => `${r.health.status}${r.health.findings.length ? ` ${ids(r.health).join(', ')}` : ''}`;
-const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 800);
 
 /** Checks one situation of a finished boot and records its matrix cell; returns the failure, if any. */
 async function judge(rel: Release, sc: Scenario, situation: string, res: BootResult, img: ReleaseImage): Promise<unknown> {

@@ -37,9 +37,9 @@ $M xen-privcmd; $M xen-evtchn; $M xen-gntdev
 xenstored --pid-file /var/run/xenstored.pid
 xen-init-dom0 >/dev/null 2>&1
 XPM="node /xpm/xen-pm-exporter.mjs"
-# The 5 s default command timeout is for real hardware: emulated `xl info` took longer on a busy host
+# The 5 s (10 s for the kernel log) default deadlines are for real hardware: emulated `xl info` took longer on a busy host
 # (PROBE_FAILED in one view only). 60 s still bounds a hung command.
-TOOLS="--xenpm.path $XENBIN/xenpm --xl.path $XENBIN/xl --xenpm.timeout 60s"
+TOOLS="--xenpm.path $XENBIN/xenpm --xl.path $XENBIN/xl --xenpm.timeout 60s --kernel-log.timeout 60s"
 $XPM serve --web.listen-address 127.0.0.1:9863 --probe.interval "$INTERVAL" --probe.stuck-window "$WINDOW" $TOOLS > /tmp/daemon.log 2>&1 &
 # HTTP by busybox nc (a node per request would cost seconds of emulated CPU): the status code on the
 # first line, then the body.
