@@ -97,8 +97,12 @@ function consoleRingHandoff(s: Snapshot, verbose: boolean): string[] | null {
 /** What to do about a missing hand-off, given what the evidence already shows (never "load it" when it is loaded). */
 function handoffRemedy(s: Snapshot): string {
   const d = s.dom0;
-  if (d.blacklistTokens.length) return `Remove ${d.blacklistTokens.join(' ')} from the dom0 kernel command line (GRUB_CMDLINE_LINUX, or /opt/xensource/libexec/xen-cmdline --set-dom0 on XCP-ng/XenServer) and reboot; then check with \`xenpm get-cpufreq-para\`.`;
-  if (d.moduleOff === true) return 'xen_acpi_processor is loaded with off=1: remove the option (modprobe.d or xen_acpi_processor.off= on the kernel command line) and reload the module or reboot.';
+  const unblacklist = `${d.blacklistTokens.join(' ')} from the dom0 kernel command line (GRUB_CMDLINE_LINUX, or /opt/xensource/libexec/xen-cmdline --set-dom0 on XCP-ng/XenServer)`;
+  const offFix = 'xen_acpi_processor is loaded with off=1: remove the option (modprobe.d or xen_acpi_processor.off= on the kernel command line) and reload the module or reboot.';
+  // Loaded by hand despite the blacklist: off=1 is why nothing reached Xen now, the blacklist why it will not load at the next boot.
+  if (d.moduleOff === true && d.blacklistTokens.length) return `${offFix} Also remove ${unblacklist}, or the module will not load at the next boot.`;
+  if (d.blacklistTokens.length) return `Remove ${unblacklist} and reboot; then check with \`xenpm get-cpufreq-para\`.`;
+  if (d.moduleOff === true) return offFix;
   if (d.moduleInSysfs === true) {
     return s.platform.guestType === 'PVH'
       ? 'The module is loaded, but a PVH dom0 kernel can only upload with the PVH support for xen-acpi-processor (the 2024 upload patches; check your kernel has them), or boot dom0 as PV.'

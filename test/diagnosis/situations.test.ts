@@ -53,6 +53,23 @@ describe('situations misread before, read right now', () => {
     expect(ids(r)).toContain('XEN_PSTATE_HANDOFF_PARTIAL');
   });
 
+  it('xen_acpi_processor loaded by hand with off=1 although the command line blacklists it: the cause now is off=1, and the remedy fixes both', async () => {
+    // The real Xen 4.20 off=1 capture, its dom0 command line given a blacklist token as well.
+    const withCmdline = (extra: string) => {
+      const dir = capture({}, 'qemu-xen-4.20-module-off');
+      const cmdline = fs.readFileSync(path.join(dir, 'proc/cmdline'), 'utf8').replace(/\s*modprobe\.blacklist=\S+/g, '').trim();
+      fs.writeFileSync(path.join(dir, 'proc/cmdline'), `${cmdline}${extra}\n`);
+      return dir;
+    };
+    const both = (await reportFor(withCmdline(' modprobe.blacklist=xen_acpi_processor'))).findings.find((f) => f.id === 'XEN_PSTATE_HANDOFF_MISSING')!;
+    expect(both.summary).toMatch(/loaded with off=1/);
+    expect(both.remedy).toMatch(/^xen_acpi_processor is loaded with off=1: remove the option/);
+    expect(both.remedy).toMatch(/Also remove modprobe\.blacklist=xen_acpi_processor from the dom0 kernel command line .*next boot/);
+    const offOnly = (await reportFor(withCmdline(''))).findings.find((f) => f.id === 'XEN_PSTATE_HANDOFF_MISSING')!;
+    expect(offOnly.remedy).toMatch(/loaded with off=1/);
+    expect(offOnly.remedy).not.toMatch(/blacklist/);
+  });
+
   it('xenpm and xl cannot open the privileged interface (permission denied, non-zero exit): failed sources, quoted', async () => {
     const denied = sample('xenpm-4.7plus-non-root-dom0.stderr');
     const files: Files = {};
