@@ -60,6 +60,8 @@ export interface BootResult {
   xenCommandLine: string;
   dom0CommandLine: string;
   seconds: number;
+  /** init.sh's progress lines (`XPM daemon-up after 9s, at 52.1s`, …): where the boot spent its time. */
+  timeline: string[];
 }
 
 /**
@@ -86,6 +88,13 @@ export function blocksOf(log: string): Record<string, string> {
     cut = '';
   }
   return out;
+}
+
+/** init.sh's own progress lines, outside the blocks: the times (seconds of dom0 uptime) that show where a boot went slow. */
+export function timelineOf(log: string): string[] {
+  return log.replace(/\r/g, '').split('\n')
+    .filter((l) => l.startsWith('XPM ') && /\d(\.\d+)?s\b/.test(l))
+    .map((l) => l.slice(4, 160));
 }
 
 const base64Of = (block: string) => Buffer.from(block.split('\n').filter((l) => /^[A-Za-z0-9+/=]+$/.test(l)).join(''), 'base64');
@@ -156,6 +165,6 @@ export async function boot(img: ReleaseImage, sc: Scenario): Promise<BootResult>
     log, blocks, steps: stepResults, last: stepResults[steps[steps.length - 1]!]!,
     collectorStream: 'collector-stream' in blocks ? base64Of(blocks['collector-stream']!) : null,
     qemuCommand: qemu.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' '), xenCommandLine: xenCmd, dom0CommandLine: dom0Cmd,
-    seconds: (Date.now() - started) / 1000,
+    seconds: (Date.now() - started) / 1000, timeline: timelineOf(log),
   };
 }

@@ -45,7 +45,9 @@ function describe(sc: Scenario, step: string): string {
   if (sc.load) parts.push(`The daemon probes every ${sc.interval} with a ${sc.window} stuck window.`);
   const stepText: Record<string, string> = {
     'module-blacklisted': 'Captured with xen-acpi-processor not loaded: blacklisted, and loaded at boot with `modprobe -b` (what systemd-modules-load does).',
-    'late-module-load': 'Captured after a plain `modprobe xen-acpi-processor` by hand (the command-line blacklist does not stop a by-name modprobe).',
+    'module-off': 'Captured after `modprobe xen-acpi-processor off=1` by hand: the module is loaded and uploads nothing.',
+    'late-module-load': `Captured after ${sc.steps?.includes('module-off') ? '`modprobe -r xen-acpi-processor` and ' : ''}a plain \`modprobe xen-acpi-processor\` by hand (the command-line blacklist does not stop a by-name modprobe).`,
+    'pstates-uploaded': sc.load ? 'Captured after the first probe, before any load.' : '',
     'governor-performance': 'Captured with the governor from the command line (performance).',
     'governor-powersave': 'Captured after `xenpm set-scaling-governor powersave`.',
     'governor-userspace-lowest': `Captured after \`xenpm set-scaling-governor userspace\` and \`xenpm set-scaling-speed ${sc.speed}\`.`,

@@ -62,7 +62,10 @@ async function judge(rel: Release, sc: Scenario, situation: string, res: BootRes
     fs.cpSync(r.captureDir, dir, { recursive: true, verbatimSymlinks: true });
     writeFixtureReadme(dir, img, sc, situation, res);
   }
-  recordCell({ suite: rel.suite, xen: rel.xen, scenario: situation, passed: error === null, seconds: res.seconds, verdict: verdictOf(r), ...(error ? { error: firstLine(error) } : {}) });
+  recordCell({
+    suite: rel.suite, xen: rel.xen, scenario: situation, passed: error === null, seconds: res.seconds, verdict: verdictOf(r), boot: sc.name, timeline: res.timeline,
+    ...(error ? { error: firstLine(error) } : {}),
+  });
   return error;
 }
 

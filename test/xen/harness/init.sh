@@ -28,7 +28,7 @@ SPEED=$(arg speed)
 MODULE=$(arg module); MODULE=${MODULE:-boot}
 STEPS=$(arg steps); STEPS=${STEPS:-main}
 CHECK=$(arg check)               # 1: also run `check` inside dom0 at each step (a node start and a probe: slow under TCG)
-echo "XPM scenario=$SCENARIO xen-tools=$XENBIN kernel=$(uname -r)"
+echo "XPM scenario=$SCENARIO xen-tools=$XENBIN kernel=$(uname -r) init at $(t)s"
 M=/sbin/modprobe
 $M xenfs && mount -t xenfs xenfs /proc/xen
 $M xen-privcmd; $M xen-evtchn; $M xen-gntdev
@@ -70,7 +70,9 @@ settle() {
 }
 for step in $(echo "$STEPS" | tr + ' '); do
   case "$step" in
-    late-module-load) $M xen-acpi-processor 2>&1 | sed 's/^/XPM modprobe: /'; settle ;;
+    module-off) $M xen-acpi-processor off=1 2>&1 | sed 's/^/XPM modprobe: /'; settle ;;
+    # After module-off the module is loaded (uploading nothing): unload it first, as an operator would.
+    late-module-load) { [ ! -d /sys/module/xen_acpi_processor ] || $M -r xen-acpi-processor; $M xen-acpi-processor; } 2>&1 | sed 's/^/XPM modprobe: /'; settle ;;
     governor-powersave) xenpm set-scaling-governor powersave 2>&1 | sed 's/^/XPM governor: /'; settle ;;
     governor-userspace-lowest) xenpm set-scaling-governor userspace 2>&1 | sed 's/^/XPM governor: /'
       xenpm set-scaling-speed "$SPEED" 2>&1 | sed 's/^/XPM speed: /'; settle ;;
@@ -98,12 +100,13 @@ echo "XPM steps done at $(t)s"
 block daemon-log /tmp/daemon.log
 # The fleet collector (collector/xen-pm-collect in the repository), when the image has it.
 if [ -f /xpm/xen-pm-collect ]; then
+  echo "XPM collector at $(t)s"
   # Its default 25 s deadline is for real hardware: under TCG each xenpm call takes seconds, and a
   # stream cut at the deadline ("M incomplete") could not be compared with the daemon.
   sh /xpm/xen-pm-collect --deadline 300 --command-timeout 60 > /tmp/stream 2> /tmp/stream.err; echo "$?" > /tmp/stream.rc
   block collector-exit /tmp/stream.rc; block collector-stderr /tmp/stream.err
   echo "XPM-BEGIN collector-stream"; base64 /tmp/stream; echo "XPM-END collector-stream"
 fi
-echo "XPM done"
+echo "XPM done at $(t)s"
 sync
 reboot -f
