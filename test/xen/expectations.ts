@@ -40,8 +40,9 @@ function expectMissingBecauseModule(r: StepResult) {
 
 /**
  * Pinned low is a warning; it is critical only when the daemon also saw the CPUs busy at the bottom
- * over its window (FREQUENCY_STUCK_BELOW_MAX), which happens here because `check` and `capture` (node
- * under TCG) keep dom0's vCPUs busy while the governor holds them at 1200 MHz. Both are right.
+ * over its window (FREQUENCY_STUCK_BELOW_MAX), which can happen here because node under TCG (the
+ * daemon's own start and probes, `check`, `capture`) keeps dom0's vCPUs busy while the governor holds
+ * them at 1200 MHz. Both are right.
  */
 function expectPinnedStatus(r: StepResult) {
   expect(r.health.status).toBe(ids(r.health).includes('FREQUENCY_STUCK_BELOW_MAX') ? 'critical' : 'warning');
