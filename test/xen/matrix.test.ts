@@ -29,4 +29,4 @@ if (!matrix) throw new Error(`XPM_XEN_MATRIX=${which}: expected one of ${Object.
 const only = process.env.XPM_XEN_ONLY?.split(',').filter(Boolean);
 const boots = matrix.flatMap(([suite, names]) => names.filter((n) => !only || only.includes(`${suite}:${n}`)).map((n) => [RELEASES[suite], n] as const));
 if (boots.length === 0) throw new Error(`XPM_XEN_ONLY=${process.env.XPM_XEN_ONLY} names no boot of the ${which} matrix`);
-matrixSuite(boots.map(([r, n]) => [r, n]));
+matrixSuite(boots);

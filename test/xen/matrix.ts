@@ -14,8 +14,9 @@ export interface Cell {
   /** First line of the failure, when the cell failed. */
   error?: string;
   seconds: number;
-  /** The boot's name and init.sh's progress lines (dom0 uptime), for the summary's timings. */
-  boot?: string;
+  /** The boot (scenario) the situation was shown in; with `suite`, it names one QEMU run. */
+  boot: string;
+  /** init.sh's progress lines (dom0 uptime), for the summary's timings; none when the boot never ran. */
   timeline?: string[];
 }
 
@@ -55,10 +56,10 @@ export function formatMatrix(cells: Cell[]): string {
 export function printMatrix(started: number): void {
   const cells = readMatrix();
   const total = ((Date.now() - started) / 1000).toFixed(0);
-  const boots = new Map(cells.map((c) => [`${c.suite} ${c.seconds}`, c.seconds]));
-  const qemu = [...boots.values()].reduce((s, x) => s + x, 0).toFixed(0);
+  // One cell per boot stands for it: its QEMU seconds, and where its time went (dom0 uptime at each step inside).
+  const boots = [...new Map(cells.map((c) => [`${c.suite} ${c.boot}`, c])).values()];
+  const qemu = boots.reduce((s, c) => s + c.seconds, 0).toFixed(0);
   const failures = cells.filter((c) => c.error).map((c) => `- ${c.suite} ${c.scenario}: ${c.error}`);
-  // One line per boot: where its time went (QEMU seconds on the host; dom0 uptime at each step inside).
-  const timings = [...new Map(cells.filter((c) => c.timeline).map((c) => [`${c.suite} ${c.boot}`, `- ${c.suite} ${c.boot} (${c.seconds.toFixed(0)} s): ${c.timeline!.join(' | ')}`])).values()];
-  process.stdout.write(`\nReal-Xen matrix (${cells.length} situations in ${boots.size} boots, ${qemu} s of QEMU, ${total} s wall):\n${formatMatrix(cells)}\n${failures.length ? `\nFailures:\n${failures.join('\n')}\n` : ''}${timings.length ? `\nBoot timelines (dom0 uptime):\n${timings.join('\n')}\n` : ''}\n`);
+  const timings = boots.filter((c) => c.timeline).map((c) => `- ${c.suite} ${c.boot} (${c.seconds.toFixed(0)} s): ${c.timeline!.join(' | ')}`);
+  process.stdout.write(`\nReal-Xen matrix (${cells.length} situations in ${boots.length} boots, ${qemu} s of QEMU, ${total} s wall):\n${formatMatrix(cells)}\n${failures.length ? `\nFailures:\n${failures.join('\n')}\n` : ''}${timings.length ? `\nBoot timelines (dom0 uptime):\n${timings.join('\n')}\n` : ''}\n`);
 }

@@ -4,8 +4,7 @@ import type { Scenario } from './boot.js';
  * Every boot of the matrix. A boot shows one or more SITUATIONS (its steps), each read out from the
  * same running daemon; a one-situation boot's step is called after the boot. Situations that need only
  * a runtime change (a modprobe, a governor, load) share a boot: a boot under TCG costs minutes, a step
- * one or two. Xen logs the P-state data
- * it receives with cpufreq=xen:verbose. The SSDT's lowest state is 1200 MHz (harness/ssdt-pstates.asl).
+ * one or two. Xen logs the P-state data it receives with cpufreq=xen:verbose. The SSDT's lowest state is 1200 MHz (harness/ssdt-pstates.asl).
  */
 const VERBOSE = 'cpufreq=xen:verbose';
 const LOWEST_KHZ = 1_200_000;

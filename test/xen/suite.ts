@@ -10,15 +10,16 @@ import { boot, type BootResult, type Scenario, type StepResult } from './boot.js
 import { COLLECTOR, prepareRelease, type ReleaseImage } from './image.js';
 import { recordCell } from './matrix.js';
 import type { Release } from './releases.js';
+import type { Report } from '../../src/diagnosis/report.js';
 import { SCENARIOS, situationsOf, type ScenarioName } from './scenarios.js';
 import { EXPECTATIONS } from './expectations.js';
 import { writeFixtureReadme } from './fixture-readme.js';
 
 export const ids = (r: { findings: Array<{ id: string }> }) => r.findings.map((f) => f.id).sort();
 const HISTORY_ONLY = ['FREQUENCY_STUCK_BELOW_MAX'];
-/** What a view's PROBE_FAILED says (which source, and why), so a disagreement in CI names its cause. */
-const probeFailures = (r: { findings: Array<{ id: string; summary?: string; evidence?: string[] }> }) =>
-  r.findings.filter((f) => f.id === 'PROBE_FAILED').map((f) => `${f.summary ?? ''} [${(f.evidence ?? []).join('; ')}]`).join(' | ');
+/** What the views' PROBE_FAILED findings say (which source, and why), so a disagreement in CI names its cause. */
+const probeFailures = (...views: Report[]) => views.flatMap((r) => r.findings)
+  .filter((f) => f.id === 'PROBE_FAILED').map((f) => `${f.summary} [${f.evidence.join('; ')}]`).join(' | ');
 
 /** Fixture name of one situation's capture: qemu-xen-<xen>-<situation>. */
 export const fixtureName = (rel: Release, situation: string) => `qemu-xen-${rel.xen}-${situation}`;
@@ -37,16 +38,16 @@ async function expectViewsAgree(situation: string, r: StepResult) {
   expect(r.health.platform.kind).toBe('xen-dom0');
   expect(r.healthStatus).toBe(r.health.status === 'critical' ? 503 : 200);
   if (r.check) {
-    expect([r.check.status, ids(r.check)], `in-dom0 check in ${situation} ${probeFailures(r.check)}${probeFailures(r.health)}`).toEqual(daemon);
+    expect([r.check.status, ids(r.check)], `in-dom0 check in ${situation} ${probeFailures(r.check, r.health)}`).toEqual(daemon);
     expect(r.checkExit).toBe({ ok: 0, warning: 1, critical: 2, unknown: 3 }[r.check.status]);
   }
   const cap = diagnose(await probeHost(openHost(r.captureDir)));
-  expect([cap.status, ids(cap)], `check --root on the capture of ${situation} ${probeFailures(cap)}${probeFailures(r.health)}`).toEqual(daemon);
+  expect([cap.status, ids(cap)], `check --root on the capture of ${situation} ${probeFailures(cap, r.health)}`).toEqual(daemon);
   if (r.check) expect(cap.verdict).toBe(r.check.verdict);
 }
 
 const verdictOf = (r: StepResult) => `${r.health.status}${r.health.findings.length ? ` ${ids(r.health).join(', ')}` : ''}`;
-const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 800);
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 800);
 
 /** Checks one situation of a finished boot and records its matrix cell; returns the failure, if any. */
 async function judge(rel: Release, sc: Scenario, situation: string, res: BootResult, img: ReleaseImage): Promise<unknown> {
@@ -74,7 +75,7 @@ async function judge(rel: Release, sc: Scenario, situation: string, res: BootRes
  * two boots at a time, a long boot started last would leave one core idle while it finishes alone. Each
  * release's image is prepared once, by the first of its boots to start.
  */
-export function matrixSuite(boots: Array<[Release, ScenarioName]>): void {
+export function matrixSuite(boots: ReadonlyArray<readonly [Release, ScenarioName]>): void {
   const images = new Map<string, Promise<ReleaseImage>>();
   const image = async (rel: Release): Promise<ReleaseImage> => {
     // Built by the first boot that needs it, so a release whose packages cannot be had FAILS every one
@@ -94,7 +95,7 @@ export function matrixSuite(boots: Array<[Release, ScenarioName]>): void {
           built = await image(rel);
           res = await boot(built, sc);
         } catch (e) {
-          for (const s of situations) recordCell({ suite: rel.suite, xen: rel.xen, scenario: s, passed: false, seconds: 0, verdict: 'no boot', error: firstLine(e) });
+          for (const s of situations) recordCell({ suite: rel.suite, xen: rel.xen, scenario: s, boot: sc.name, passed: false, seconds: 0, verdict: 'no boot', error: firstLine(e) });
           throw e;
         }
         const errors: unknown[] = [];
